@@ -1,0 +1,67 @@
+package social.fedimon.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import social.fedimon.engine.FedimonVersion;
+
+/** The {@code fedimon} command: one entry point for the server and the migration tools. */
+@Command(
+    name = "fedimon",
+    mixinStandardHelpOptions = true,
+    versionProvider = Fedimon.Version.class,
+    description = "Managed hosting for Mastodon: the server and the migration tools.",
+    subcommands = {ServeCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Exit status: 0 done, 1 rejected or failed, 2 wrong usage."})
+public final class Fedimon implements Runnable {
+
+  /** Exit status of a command that was accepted or done, warnings allowed. */
+  public static final int OK = 0;
+
+  /** Exit status of a command whose input was rejected or whose work failed. */
+  public static final int FAILED = 1;
+
+  /** Exit status of a command line that does not parse. */
+  public static final int USAGE = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    // `fedimon` alone is a usage error: say what it can do.
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command.");
+  }
+
+  /** Builds the command line with our exit codes; tests use it with their own writers. */
+  public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine commandLine = new CommandLine(new Fedimon());
+    commandLine.setOut(out);
+    commandLine.setErr(err);
+    commandLine.setExecutionExceptionHandler(
+        (e, cl, parseResult) -> {
+          cl.getErr().println("fedimon: " + e.getMessage());
+          return FAILED;
+        });
+    return commandLine;
+  }
+
+  public static void main(String[] args) {
+    boolean serving = args.length > 0 && args[0].equals("serve");
+    if (!serving && System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "fedimon-cli-logback.xml");
+    }
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    int status = commandLine(out, err).execute(args);
+    out.flush();
+    err.flush();
+    System.exit(status);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"fedimon " + FedimonVersion.current()};
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package social.fedimon.engine.media;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+
+/**
+ * An {@link ObjectStore} in a local folder: the key {@code a/b/c.png} is the file {@code
+ * root/a/b/c.png}. Writes go to a temporary file first and are moved into place, so a reader never
+ * sees half an object.
+ */
+public final class FileObjectStore implements ObjectStore {
+
+  private final Path root;
+
+  public FileObjectStore(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  @Override
+  public void put(String key, byte[] bytes, String contentType) {
+    write(key, temp -> Files.write(temp, bytes));
+  }
+
+  @Override
+  public void put(String key, Path file, String contentType) {
+    write(key, temp -> Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING));
+  }
+
+  @Override
+  public Optional<StoredObject> head(String key) {
+    Path path = resolve(key);
+    try {
+      BasicFileAttributes attributes =
+          Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isRegularFile()) {
+        return Optional.empty();
+      }
+      return Optional.of(new StoredObject(key, attributes.size(), null));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new ObjectStoreException(location(), "could not look up " + key, e);
+    }
+  }
+
+  @Override
+  public InputStream open(String key) {
+    Path path = resolve(key);
+    try {
+      if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+        throw new ObjectStoreException.NotFound(location(), key);
+      }
+      return Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      throw new ObjectStoreException.NotFound(location(), key);
+    } catch (IOException e) {
+      throw new ObjectStoreException(location(), "could not read " + key, e);
+    }
+  }
+
+  @Override
+  public void delete(String key) {
+    try {
+      Files.deleteIfExists(resolve(key));
+    } catch (IOException e) {
+      throw new ObjectStoreException(location(), "could not delete " + key, e);
+    }
+  }
+
+  @Override
+  public void checkReachable() {
+    if (!Files.isDirectory(root)) {
+      throw new ObjectStoreException(location(), "the folder does not exist");
+    }
+  }
+
+  @Override
+  public String location() {
+    return root.toUri().toString();
+  }
+
+  @Override
+  public void close() {}
+
+  private Path resolve(String key) {
+    Path path = root.resolve(ObjectKeys.check(key)).normalize();
+    if (!path.startsWith(root)) {
+      throw new IllegalArgumentException("object key escapes the store: " + key);
+    }
+    return path;
+  }
+
+  private interface Writer {
+    void writeTo(Path temp) throws IOException;
+  }
+
+  private void write(String key, Writer writer) {
+    Path target = resolve(key);
+    Path temp = null;
+    try {
+      Files.createDirectories(target.getParent());
+      temp = Files.createTempFile(target.getParent(), ".put-", ".tmp");
+      writer.writeTo(temp);
+      try {
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new ObjectStoreException(location(), "could not store " + key, e);
+    } finally {
+      if (temp != null) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+  }
+}

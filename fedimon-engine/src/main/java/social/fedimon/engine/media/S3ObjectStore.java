@@ -1,0 +1,183 @@
+package social.fedimon.engine.media;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** An {@link ObjectStore} on any S3-compatible service, through the AWS SDK for Java v2. */
+public final class S3ObjectStore implements ObjectStore {
+
+  private final S3Settings settings;
+  private final S3Client client;
+
+  private S3ObjectStore(S3Settings settings, S3Client client) {
+    this.settings = settings;
+    this.client = client;
+  }
+
+  /** Connects to the store described by {@code settings}; no request is sent yet. */
+  public static S3ObjectStore connect(S3Settings settings) {
+    return new S3ObjectStore(settings, buildClient(settings));
+  }
+
+  /** Builds an S3 client for {@code settings}; the caller closes it. */
+  public static S3Client buildClient(S3Settings settings) {
+    S3ClientBuilder builder =
+        S3Client.builder()
+            .httpClientBuilder(ApacheHttpClient.builder())
+            .region(Region.of(settings.region()))
+            .credentialsProvider(credentials(settings))
+            .forcePathStyle(settings.pathStyle());
+    if (settings.endpoint() != null) {
+      builder.endpointOverride(settings.endpoint());
+    }
+    if (settings.checksumsWhenRequired()) {
+      builder
+          .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+          .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    }
+    return builder.build();
+  }
+
+  private static AwsCredentialsProvider credentials(S3Settings settings) {
+    String accessKey = settings.accessKey();
+    String secretKey = settings.secretKey();
+    if (accessKey != null && secretKey != null) {
+      return StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey));
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+
+  /** Creates the bucket when it does not exist yet (for stores we run ourselves). */
+  public void createBucketIfMissing() {
+    try {
+      client.headBucket(b -> b.bucket(settings.bucket()));
+    } catch (NoSuchBucketException e) {
+      call(() -> client.createBucket(b -> b.bucket(settings.bucket())), "create the bucket");
+    } catch (S3Exception e) {
+      if (e.statusCode() != 404) {
+        throw failure("check the bucket", e);
+      }
+      call(() -> client.createBucket(b -> b.bucket(settings.bucket())), "create the bucket");
+    } catch (SdkException e) {
+      throw failure("check the bucket", e);
+    }
+  }
+
+  @Override
+  public void put(String key, byte[] bytes, String contentType) {
+    String fullKey = fullKey(key);
+    call(
+        () ->
+            client.putObject(
+                b -> b.bucket(settings.bucket()).key(fullKey).contentType(contentType),
+                RequestBody.fromBytes(bytes)),
+        "store " + key);
+  }
+
+  @Override
+  public void put(String key, Path file, String contentType) {
+    String fullKey = fullKey(key);
+    call(
+        () ->
+            client.putObject(
+                b -> b.bucket(settings.bucket()).key(fullKey).contentType(contentType),
+                RequestBody.fromFile(file)),
+        "store " + key);
+  }
+
+  @Override
+  public Optional<StoredObject> head(String key) {
+    String fullKey = fullKey(key);
+    try {
+      HeadObjectResponse response =
+          client.headObject(b -> b.bucket(settings.bucket()).key(fullKey));
+      return Optional.of(new StoredObject(key, response.contentLength(), unquote(response.eTag())));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw failure("look up " + key, e);
+    } catch (SdkException e) {
+      throw failure("look up " + key, e);
+    }
+  }
+
+  @Override
+  public InputStream open(String key) {
+    String fullKey = fullKey(key);
+    try {
+      return client.getObject(b -> b.bucket(settings.bucket()).key(fullKey));
+    } catch (NoSuchKeyException e) {
+      throw new ObjectStoreException.NotFound(location(), key);
+    } catch (SdkException e) {
+      throw failure("read " + key, e);
+    }
+  }
+
+  @Override
+  public void delete(String key) {
+    String fullKey = fullKey(key);
+    call(() -> client.deleteObject(b -> b.bucket(settings.bucket()).key(fullKey)), "delete " + key);
+  }
+
+  @Override
+  public void checkReachable() {
+    call(() -> client.headBucket(b -> b.bucket(settings.bucket())), "reach the bucket");
+  }
+
+  @Override
+  public String location() {
+    return settings.location();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  private String fullKey(String key) {
+    return ObjectKeys.join(settings.prefix(), ObjectKeys.check(key));
+  }
+
+  private void call(Runnable request, String what) {
+    try {
+      request.run();
+    } catch (SdkException e) {
+      throw failure(what, e);
+    }
+  }
+
+  private ObjectStoreException failure(String what, SdkException e) {
+    // SDK messages name the request and the service's answer; they never carry the secret key.
+    return new ObjectStoreException(location(), "could not " + what + ": " + e.getMessage(), e);
+  }
+
+  private static @org.jspecify.annotations.Nullable String unquote(
+      @org.jspecify.annotations.Nullable String etag) {
+    if (etag == null) {
+      return null;
+    }
+    return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
+        ? etag.substring(1, etag.length() - 1)
+        : etag;
+  }
+}

@@ -1,0 +1,66 @@
+package social.fedimon.engine.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import social.fedimon.engine.testing.S3ProxyFixture;
+
+class S3ObjectStoreTest {
+
+  @Test
+  void storesAndReadsBackAnObjectThroughTheS3Api() throws IOException {
+    try (S3ObjectStore store = S3ObjectStore.connect(S3ProxyFixture.newBucket())) {
+      byte[] content = "héllo, fédiverse".getBytes(StandardCharsets.UTF_8);
+      store.put("media_attachments/files/000/000/001/original/a.txt", content, "text/plain");
+
+      assertThat(store.head("media_attachments/files/000/000/001/original/a.txt"))
+          .get()
+          .satisfies(o -> assertThat(o.size()).isEqualTo(content.length));
+      try (InputStream in = store.open("media_attachments/files/000/000/001/original/a.txt")) {
+        assertThat(in.readAllBytes()).isEqualTo(content);
+      }
+    }
+  }
+
+  @Test
+  void storesAFileAndDeletesIt(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("big.bin");
+    Files.write(file, new byte[3 * 1024 * 1024]);
+    try (S3ObjectStore store = S3ObjectStore.connect(S3ProxyFixture.newBucket())) {
+      store.put("x/big.bin", file, "application/octet-stream");
+      assertThat(store.head("x/big.bin")).get().extracting(StoredObject::size).isEqualTo(3L << 20);
+
+      store.delete("x/big.bin");
+
+      assertThat(store.head("x/big.bin")).isEmpty();
+      assertThatThrownBy(() -> store.open("x/big.bin"))
+          .isInstanceOf(ObjectStoreException.NotFound.class);
+    }
+  }
+
+  @Test
+  void reportsAMissingBucketAsUnreachableWithoutTheSecret() {
+    var settings = S3ProxyFixture.settings(S3ProxyFixture.server().endpoint(), "no-such-bucket");
+    try (S3ObjectStore store = S3ObjectStore.connect(settings)) {
+      assertThatThrownBy(store::checkReachable)
+          .isInstanceOf(ObjectStoreException.class)
+          .hasMessageContaining("s3://no-such-bucket")
+          .hasMessageNotContaining(S3ProxyFixture.SECRET_KEY);
+    }
+  }
+
+  @Test
+  void refusesKeysThatCouldEscapeThePrefix() {
+    try (S3ObjectStore store = S3ObjectStore.connect(S3ProxyFixture.newBucket())) {
+      assertThatThrownBy(() -> store.put("../other/x", new byte[1], "text/plain"))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+}
