@@ -2,11 +2,14 @@ package social.fedimon.server.runtime;
 
 import java.io.PrintStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.stereotype.Component;
@@ -49,8 +52,16 @@ class StartupBanner {
   @EventListener
   void onReady(ApplicationReadyEvent event) {
     if (event.getApplicationContext() instanceof WebServerApplicationContext web) {
-      print(System.out, URI.create(baseUrl(web)));
+      print(System.out, URI.create(baseUrl(web)), event.getTimeTaken());
     }
+  }
+
+  @EventListener
+  void onClose(ContextClosedEvent event) {
+    System.out.println(
+        "Stopping FédiMon: finishing requests in flight, then the embedded parts. Data stays in "
+            + dataDirectory.root());
+    System.out.flush();
   }
 
   private String baseUrl(WebServerApplicationContext web) {
@@ -62,10 +73,16 @@ class StartupBanner {
         + web.getWebServer().getPort();
   }
 
-  void print(PrintStream out, URI local) {
+  void print(PrintStream out, URI local, @Nullable Duration startup) {
     List<String> lines = new ArrayList<>();
     lines.add("");
-    lines.add("FédiMon " + FedimonVersion.current() + " is running.");
+    lines.add(
+        "FédiMon "
+            + FedimonVersion.current()
+            + " is running"
+            + (startup == null
+                ? "."
+                : String.format(" (started in %.1f s).", startup.toMillis() / 1000.0)));
     lines.add(row("Console", local + "/"));
     if (properties.publicUrl() != null) {
       lines.add(row("Public URL", properties.publicUrl().toString()));

@@ -1,0 +1,117 @@
+package social.fedimon.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bin/fedimon}, run as a person runs it, against the jar this build packaged. */
+class LauncherIT {
+
+  static final Path REPOSITORY = Path.of(System.getProperty("fedimon.test.repository"));
+  static final Path LAUNCHER = REPOSITORY.resolve("bin/fedimon");
+
+  record Result(int status, String out, String err) {}
+
+  static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(workDir, "out", ".txt");
+    Path err = Files.createTempFile(workDir, "err", ".txt");
+    Process process =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("finished").isTrue();
+    return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  @Test
+  void versionPrintsTheVersionAndExitsZero(@TempDir Path dir) throws Exception {
+    Result result = run(dir, "version");
+
+    assertThat(result.status()).isEqualTo(0);
+    assertThat(result.out()).startsWith("fedimon 0.").contains("Java ");
+  }
+
+  @Test
+  void anUnknownSubcommandExitsTwoWithUsage(@TempDir Path dir) throws Exception {
+    Result result = run(dir, "frobnicate");
+
+    assertThat(result.status()).isEqualTo(2);
+    assertThat(result.err()).contains("Usage: fedimon");
+    assertThat(result.out()).isEmpty();
+  }
+
+  @Test
+  void serveAnswersOnItsPortAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
+    int port = freePort();
+    Path data = dir.resolve("var");
+    Path log = dir.resolve("serve.log");
+    Process serve =
+        new ProcessBuilder(
+                LAUNCHER.toString(),
+                "serve",
+                "--port",
+                Integer.toString(port),
+                "--data-dir",
+                data.toString())
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      URI health = URI.create("http://127.0.0.1:" + port + "/actuator/health");
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptions()
+          .until(() -> get(http, health).contains("\"status\":\"UP\""));
+
+      assertThat(get(http, URI.create("http://127.0.0.1:" + port + "/"))).contains("FédiMon");
+      assertThat(Files.readString(log, StandardCharsets.UTF_8))
+          .contains("is running")
+          .contains("http://127.0.0.1:" + port + "/")
+          .contains(data.toString());
+
+      serve.destroy(); // SIGTERM, as Ctrl-C or systemd would stop it
+      assertThat(serve.waitFor(60, TimeUnit.SECONDS)).as("stopped within a minute").isTrue();
+      assertThat(serve.exitValue()).isIn(0, 143);
+      assertThat(Files.readString(log)).contains("Stopping FédiMon");
+      assertThat(
+              ProcessHandle.allProcesses()
+                  .filter(p -> p.info().commandLine().orElse("").contains(data.toString())))
+          .as("no embedded database or S3Proxy left running")
+          .isEmpty();
+    } finally {
+      serve.destroyForcibly();
+    }
+  }
+
+  private static String get(HttpClient http, URI uri) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private static int freePort() throws IOException {
+    try (var socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
