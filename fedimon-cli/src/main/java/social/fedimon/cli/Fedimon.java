@@ -11,7 +11,12 @@ import social.fedimon.engine.FedimonVersion;
     mixinStandardHelpOptions = true,
     versionProvider = Fedimon.Version.class,
     description = "Managed hosting for Mastodon: the server and the migration tools.",
-    subcommands = {ServeCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      InspectCommand.class,
+      ServeCommand.class,
+      VersionCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {"", "Exit status: 0 done, 1 rejected or failed, 2 wrong usage."})
 public final class Fedimon implements Runnable {
 

@@ -1,0 +1,41 @@
+package social.fedimon.engine.archive;
+
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * Opens the decoder of a compression layer. Every decoder reads concatenated members, streams and
+ * frames to the end, as the command-line tools do: {@code cat a.gz b.gz} is one valid gzip file.
+ */
+final class Decompressors {
+
+  private Decompressors() {}
+
+  static InputStream open(Layer layer, InputStream in, ArchiveLimits limits) throws IOException {
+    return switch (layer) {
+      case GZIP ->
+          GzipCompressorInputStream.builder()
+              .setInputStream(in)
+              .setDecompressConcatenated(true)
+              .get();
+      case BZIP2 -> new BZip2CompressorInputStream(in, true);
+      case XZ -> new XZInputStream(in, limits.xzMemoryKib());
+      case ZSTD -> zstd(in, limits);
+      case LZ4 -> new FramedLZ4CompressorInputStream(in, true);
+      default -> throw new IllegalArgumentException(layer + " is not a compression layer");
+    };
+  }
+
+  private static InputStream zstd(InputStream in, ArchiveLimits limits) throws IOException {
+    ZstdInputStreamNoFinalizer zstd = new ZstdInputStreamNoFinalizer(in);
+    // the decoder refuses frames whose window is larger, instead of allocating it
+    zstd.setLongMax(limits.zstdWindowLog());
+    zstd.setContinuous(false);
+    return zstd;
+  }
+}

@@ -1,0 +1,58 @@
+package social.fedimon.engine.archive;
+
+import social.fedimon.engine.BackupRejected;
+import social.fedimon.engine.Problem;
+import social.fedimon.engine.ProblemCode;
+
+/** The state of one read: limits, secrets, the visitor, and the counters the limits apply to. */
+final class Walk {
+
+  final ArchiveLimits limits;
+  final Secrets secrets;
+  final EntryVisitor visitor;
+  final ExpansionBudget budget;
+  final TempFolder temp;
+  private long entries;
+
+  Walk(ArchiveLimits limits, Secrets secrets, EntryVisitor visitor, TempFolder temp) {
+    this.limits = limits;
+    this.secrets = secrets;
+    this.visitor = visitor;
+    this.budget = new ExpansionBudget(limits.maxExpandedBytes());
+    this.temp = temp;
+  }
+
+  /** Counts one more container entry, of any type. */
+  void countEntry() {
+    entries++;
+    if (entries > limits.maxEntries()) {
+      throw BackupRejected.of(
+          ProblemCode.SIZE_LIMIT,
+          "the archive holds more than " + limits.maxEntries() + " entries, the limit");
+    }
+  }
+
+  /** Normalizes an entry name, reporting and returning null when it is refused. */
+  @org.jspecify.annotations.Nullable
+  String acceptName(String raw, Frame frame) {
+    EntryNames.Result result = EntryNames.normalize(raw, limits.maxNameBytes());
+    if (result.accepted()) {
+      return frame.childName(result.name().orElseThrow());
+    }
+    EntryNames.Refusal refusal = result.refusal().orElseThrow();
+    ProblemCode code =
+        refusal == EntryNames.Refusal.TOO_LONG
+            ? ProblemCode.SIZE_LIMIT
+            : ProblemCode.PATH_TRAVERSAL;
+    String message =
+        refusal == EntryNames.Refusal.TOO_LONG
+            ? "an entry name is longer than " + limits.maxNameBytes() + " bytes; it was skipped"
+            : EntryNames.explain(refusal) + "; it was skipped and nothing was written";
+    visitor.problem(Problem.of(code, message, frame.prefix() + raw));
+    return null;
+  }
+
+  void refuse(ProblemCode code, String message, String rawName, Frame frame) {
+    visitor.problem(Problem.of(code, message, frame.prefix() + rawName));
+  }
+}

@@ -1,0 +1,212 @@
+package social.fedimon.engine.intake;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import social.fedimon.engine.BackupRejected;
+import social.fedimon.engine.Problem;
+import social.fedimon.engine.archive.ArchiveEntry;
+import social.fedimon.engine.archive.CountingInputStream;
+import social.fedimon.engine.archive.EntryVisitor;
+import social.fedimon.engine.archive.Layer;
+import social.fedimon.engine.dump.DumpFormat;
+import social.fedimon.engine.dump.DumpSniffer;
+import social.fedimon.engine.mastodon.EnvFile;
+import social.fedimon.engine.mastodon.MediaLayout;
+
+/**
+ * Sorts the files of a backup, as they stream past, into env file, database dump, media and the
+ * rest: by name and place for the env file and media, by content for dumps and for env files with
+ * another name.
+ */
+final class Classifier implements EntryVisitor {
+
+  /** The name Mastodon gives its env file. */
+  static final String ENV_FILE_NAME = ".env.production";
+
+  /** An env file is a few KiB; a file bigger than this is read no further for one. */
+  static final int MAX_ENV_BYTES = 1 << 20;
+
+  /** Files with another name are only tried as env files up to this size. */
+  static final int MAX_UNNAMED_ENV_BYTES = 64 * 1024;
+
+  /** How many names of other files the report lists. */
+  static final int OTHER_NAMES_SHOWN = 50;
+
+  private static final Pattern LOCAL_DOMAIN_LINE =
+      Pattern.compile("(?m)^\\s*(export\\s+)?LOCAL_DOMAIN\\s*[=:]");
+
+  private final String sourceName;
+  final List<Layer> layers = new ArrayList<>();
+  final List<Problem> problems = new ArrayList<>();
+  final List<EnvCandidate> envs = new ArrayList<>();
+  final List<DumpCandidate> dumps = new ArrayList<>();
+  final MediaTally media = new MediaTally();
+  final List<OtherFile> others = new ArrayList<>();
+
+  record EnvCandidate(String name, EnvFile env, boolean named) {}
+
+  /**
+   * A dump found in the backup.
+   *
+   * @param entry its entry, folder (directory format) or archive (tar format)
+   * @param format its pg_dump format, null for another database's dump
+   * @param compression its bytes' compression
+   * @param engine postgresql, mysql, sqlite
+   * @param folder for a directory-format dump, the folder whose other files belong to it
+   */
+  record DumpCandidate(
+      String entry,
+      @Nullable DumpFormat format,
+      Optional<Layer> compression,
+      String engine,
+      @Nullable String folder) {}
+
+  record OtherFile(String name, long bytes) {}
+
+  Classifier(String sourceName) {
+    this.sourceName = sourceName;
+  }
+
+  @Override
+  public void layer(Layer layer) {
+    layers.add(layer);
+  }
+
+  @Override
+  public void problem(Problem problem) {
+    problems.add(problem);
+  }
+
+  @Override
+  public void file(ArchiveEntry entry, InputStream content) throws IOException {
+    if (entry.fileName().equals(ENV_FILE_NAME)) {
+      readEnv(entry, content, MAX_ENV_BYTES, true);
+      return;
+    }
+    Optional<MediaLayout.MediaPath> mediaPath = MediaLayout.locate(entry.name());
+    if (mediaPath.isPresent()) {
+      media.add(mediaPath.get(), count(content));
+      return;
+    }
+    BufferedInputStream buffered = new BufferedInputStream(content, DumpSniffer.HEAD_BYTES);
+    buffered.mark(DumpSniffer.HEAD_BYTES);
+    byte[] head = buffered.readNBytes(DumpSniffer.HEAD_BYTES);
+    buffered.reset();
+    Optional<DumpSniffer.Kind> kind = DumpSniffer.sniff(head, head.length);
+    if (kind.isPresent()) {
+      dumps.add(dumpCandidate(entry, kind.get()));
+      count(buffered);
+      return;
+    }
+    if (head.length < MAX_UNNAMED_ENV_BYTES && LOCAL_DOMAIN_LINE.matcher(text(head)).find()) {
+      if (readEnv(entry, buffered, MAX_UNNAMED_ENV_BYTES, false)) {
+        return;
+      }
+    }
+    others.add(new OtherFile(entry.name(), count(buffered)));
+  }
+
+  private DumpCandidate dumpCandidate(ArchiveEntry entry, DumpSniffer.Kind kind) {
+    if (kind instanceof DumpSniffer.Other other) {
+      return new DumpCandidate(entry.name(), null, entry.compression(), other.engine(), null);
+    }
+    DumpFormat format = ((DumpSniffer.PostgreSql) kind).format();
+    boolean toc = entry.fileName().equals("toc.dat");
+    if (toc && format == DumpFormat.TAR) {
+      String archive = entry.enclosingArchive() != null ? entry.enclosingArchive() : sourceName;
+      return new DumpCandidate(archive, format, Optional.empty(), "postgresql", entry.folder());
+    }
+    if (toc && format == DumpFormat.DIRECTORY) {
+      String folder = entry.folder().isEmpty() ? "." : entry.folder();
+      return new DumpCandidate(folder, format, Optional.empty(), "postgresql", entry.folder());
+    }
+    return new DumpCandidate(entry.name(), format, entry.compression(), "postgresql", null);
+  }
+
+  /** Reads and parses an env file; false when an unnamed candidate turns out not to be one. */
+  private boolean readEnv(ArchiveEntry entry, InputStream content, int maxBytes, boolean named)
+      throws IOException {
+    byte[] bytes = content.readNBytes(maxBytes + 1);
+    if (bytes.length > maxBytes) {
+      if (named) {
+        problems.add(
+            Problem.of(
+                social.fedimon.engine.ProblemCode.SIZE_LIMIT,
+                "the env file is bigger than " + maxBytes + " bytes; it was not read",
+                entry.name()));
+      } else {
+        others.add(new OtherFile(entry.name(), bytes.length + count(content)));
+      }
+      return false;
+    }
+    String text;
+    try {
+      text = decodeStrict(bytes);
+    } catch (CharacterCodingException e) {
+      if (!named) {
+        others.add(new OtherFile(entry.name(), bytes.length));
+        return false;
+      }
+      text = new String(bytes, StandardCharsets.UTF_8);
+    }
+    EnvFile env;
+    try {
+      env = EnvFile.parse(text);
+    } catch (BackupRejected e) {
+      if (!named) {
+        others.add(new OtherFile(entry.name(), bytes.length));
+        return false;
+      }
+      problems.add(new Problem(e.problem().code(), e.problem().message(), entry.name()));
+      return true;
+    }
+    if (!named && !env.has("LOCAL_DOMAIN")) {
+      others.add(new OtherFile(entry.name(), bytes.length));
+      return false;
+    }
+    envs.add(new EnvCandidate(entry.name(), env, named));
+    return true;
+  }
+
+  /** The env file to use: one named .env.production before others, the shallowest first. */
+  Optional<EnvCandidate> chosenEnv() {
+    return envs.stream()
+        .min(
+            Comparator.comparing((EnvCandidate c) -> !c.named())
+                .thenComparingInt(c -> depth(c.name()))
+                .thenComparing(EnvCandidate::name));
+  }
+
+  private static int depth(String name) {
+    return (int) name.chars().filter(c -> c == '/').count();
+  }
+
+  private static long count(InputStream in) throws IOException {
+    CountingInputStream counting = new CountingInputStream(in);
+    counting.transferTo(java.io.OutputStream.nullOutputStream());
+    return counting.count();
+  }
+
+  private static String text(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private static String decodeStrict(byte[] bytes) throws CharacterCodingException {
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(java.nio.ByteBuffer.wrap(bytes))
+        .toString();
+  }
+}

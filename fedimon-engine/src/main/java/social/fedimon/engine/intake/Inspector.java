@@ -1,0 +1,180 @@
+package social.fedimon.engine.intake;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+import social.fedimon.engine.BackupRejected;
+import social.fedimon.engine.Problem;
+import social.fedimon.engine.ProblemCode;
+import social.fedimon.engine.archive.ArchiveLimits;
+import social.fedimon.engine.archive.ArchiveReader;
+import social.fedimon.engine.archive.Layer;
+import social.fedimon.engine.archive.Secrets;
+import social.fedimon.engine.archive.Source;
+import social.fedimon.engine.dump.DumpFormat;
+
+/**
+ * {@code fedimon inspect}: reads a backup once, end to end, and says what is in it and whether it
+ * can be restored. Writes nothing but a spool file when a zip or 7z arrives as a stream.
+ */
+public final class Inspector {
+
+  private final ArchiveLimits limits;
+
+  public Inspector(ArchiveLimits limits) {
+    this.limits = limits;
+  }
+
+  /** Inspects {@code source}; never throws for a bad backup: that is what the report is for. */
+  public Report inspect(Source source, Secrets secrets, LongConsumer progress) {
+    Classifier classifier = new Classifier(source.name());
+    boolean readToEnd;
+    try {
+      new ArchiveReader(limits, secrets).read(source, classifier, progress);
+      readToEnd = true;
+    } catch (BackupRejected e) {
+      classifier.problems.add(e.problem());
+      readToEnd = false;
+    }
+    return report(classifier, readToEnd);
+  }
+
+  private static Report report(Classifier found, boolean readToEnd) {
+    List<Problem> problems = new ArrayList<>(found.problems);
+    Optional<Classifier.EnvCandidate> env = found.chosenEnv();
+    Report.Database database = database(found, problems, readToEnd);
+    if (env.isEmpty() && readToEnd) {
+      problems.add(
+          Problem.of(
+              ProblemCode.NO_ENV,
+              "no .env.production was found: add it to the backup, or give us your environment"
+                  + " variables with the instance request; without its secrets users are logged"
+                  + " out and two-factor authentication breaks"));
+    }
+    boolean rejected = problems.stream().anyMatch(p -> p.code().rejects());
+    return new Report(
+        rejected ? Report.REJECTED : Report.ACCEPTED,
+        found.layers.stream().map(Layer::label).toList(),
+        problems.stream()
+            .map(
+                p ->
+                    new Report.ProblemView(
+                        p.code().code(), p.code().severity().label(), p.message(), p.entry()))
+            .toList(),
+        env.map(Inspector::envReport).orElse(null),
+        database,
+        found.media.report(),
+        other(found),
+        null);
+  }
+
+  private static Report.Env envReport(Classifier.EnvCandidate candidate) {
+    return new Report.Env(
+        candidate.name(),
+        candidate.env().nonBlank("LOCAL_DOMAIN").orElse(null),
+        candidate.env().nonBlank("WEB_DOMAIN").orElse(null),
+        candidate.env().keys(),
+        null);
+  }
+
+  private static Report.@org.jspecify.annotations.Nullable Database database(
+      Classifier found, List<Problem> problems, boolean readToEnd) {
+    List<String> archiveFolders =
+        found.dumps.stream()
+            .filter(d -> d.folder() != null)
+            .map(Classifier.DumpCandidate::folder)
+            .toList();
+    // pg_dump -Ft puts a restore.sql script beside toc.dat: part of that dump, not a second one
+    List<Classifier.DumpCandidate> postgres =
+        found.dumps.stream()
+            .filter(d -> d.format() != null)
+            .filter(d -> !isRestoreScript(d, archiveFolders))
+            .toList();
+    List<Classifier.DumpCandidate> others =
+        found.dumps.stream().filter(d -> d.format() == null).toList();
+    if (postgres.size() > 1) {
+      problems.add(
+          Problem.of(
+              ProblemCode.MULTIPLE_DATABASES,
+              "the backup holds "
+                  + postgres.size()
+                  + " database dumps ("
+                  + String.join(
+                      ", ", postgres.stream().map(Classifier.DumpCandidate::entry).toList())
+                  + "): send only the one of your Mastodon database"));
+      return null;
+    }
+    if (postgres.size() == 1) {
+      return databaseReport(postgres.get(0));
+    }
+    if (!others.isEmpty()) {
+      Classifier.DumpCandidate other = others.get(0);
+      problems.add(
+          Problem.of(
+              ProblemCode.NON_POSTGRESQL,
+              other.entry()
+                  + " is a "
+                  + (other.engine().equals("mysql") ? "MySQL/MariaDB" : "SQLite")
+                  + " database: Mastodon runs on PostgreSQL, so it needs converting, which is slow"
+                  + " and may leave incompatibilities",
+              other.entry()));
+      return databaseReport(other);
+    }
+    if (readToEnd) {
+      problems.add(
+          Problem.of(
+              ProblemCode.NO_DATABASE,
+              "no database dump was found: add the output of pg_dump (plain SQL, compressed or not,"
+                  + " or pg_dump -Fc) to the backup"));
+    }
+    return null;
+  }
+
+  private static boolean isRestoreScript(
+      Classifier.DumpCandidate dump, List<String> archiveFolders) {
+    if (dump.format() != DumpFormat.PLAIN) {
+      return false;
+    }
+    String name = dump.entry();
+    int slash = name.lastIndexOf('/');
+    String fileName = slash < 0 ? name : name.substring(slash + 1);
+    String folder = slash < 0 ? "" : name.substring(0, slash);
+    return fileName.equals("restore.sql") && archiveFolders.contains(folder);
+  }
+
+  private static Report.Database databaseReport(Classifier.DumpCandidate dump) {
+    return new Report.Database(
+        dump.entry(),
+        dump.format() == null ? null : dump.format().label(),
+        dump.compression().map(Layer::label).orElse("none"),
+        null,
+        null,
+        null,
+        null,
+        dump.engine());
+  }
+
+  private static Report.Other other(Classifier found) {
+    List<Classifier.OtherFile> others = found.others;
+    List<String> dumpFolders =
+        found.dumps.stream()
+            .filter(d -> d.folder() != null)
+            .map(d -> d.folder().isEmpty() ? "" : d.folder() + "/")
+            .toList();
+    List<Classifier.OtherFile> rest =
+        others.stream()
+            .filter(o -> dumpFolders.stream().noneMatch(f -> inFolder(o.name(), f)))
+            .toList();
+    return new Report.Other(
+        rest.size(),
+        rest.stream().mapToLong(Classifier.OtherFile::bytes).sum(),
+        rest.stream().limit(Classifier.OTHER_NAMES_SHOWN).map(Classifier.OtherFile::name).toList());
+  }
+
+  private static boolean inFolder(String name, String folder) {
+    return folder.isEmpty()
+        ? !name.contains("/")
+        : name.startsWith(folder) && name.indexOf('/', folder.length()) < 0;
+  }
+}
