@@ -139,6 +139,26 @@ public final class ArchiveReader {
     }
   }
 
+  /** Opens a layer; when that fails on the archive's outer chain, the layers met so far count. */
+  private static InputStream openLayer(
+      Walk walk, InputStream in, Layer layer, boolean armored, Chain chain, String where)
+      throws IOException {
+    try {
+      return switch (layer) {
+        case AGE -> AgeDecryption.open(in, armored, walk.secrets, walk.limits, where);
+        case PGP -> PgpDecryption.open(in, walk.secrets, where);
+        default -> Decompressors.open(layer, in, walk.limits);
+      };
+    } catch (BackupRejected | IOException e) {
+      if (chain.bare()) {
+        // no container met yet: these are the archive's own layers, as far as they could be read
+        chain.pending().forEach(walk.visitor::layer);
+        walk.visitor.layer(layer);
+      }
+      throw e;
+    }
+  }
+
   private static void openContainer(
       Walk walk, InputStream in, Optional<Path> seekable, Layer layer, Chain chain)
       throws IOException {

@@ -51,6 +51,14 @@ final class PgpDecryption {
       return new PgpPayloadStream(
           PGPainless.decryptAndOrVerify().onInputStream(in).withOptions(options), where);
     } catch (MissingPassphraseException e) {
+      if (!secrets.passwords().isEmpty()) {
+        throw BackupRejected.of(
+            ProblemCode.WRONG_SECRET,
+            where
+                + " is encrypted to an OpenPGP key that is locked, and none of the passwords given"
+                + " unlocks it",
+            where);
+      }
       throw BackupRejected.of(
           ProblemCode.SECRET_REQUIRED,
           where
@@ -99,8 +107,8 @@ final class PgpDecryption {
           UnlockSecretKey.unlockSecretKey(key, passphrase);
           protector.addPassphrase(key.getKeyID(), passphrase);
           break;
-        } catch (RuntimeException wrong) {
-          // try the next password
+        } catch (Exception wrong) {
+          // PGPainless (Kotlin) throws WrongPassphraseException undeclared: try the next password
         }
       }
     }

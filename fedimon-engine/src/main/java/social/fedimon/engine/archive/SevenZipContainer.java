@@ -10,8 +10,6 @@ import java.util.Optional;
 import org.apache.commons.compress.PasswordRequiredException;
 import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
 import org.apache.commons.compress.archivers.sevenz.SevenZFile;
-import org.apache.commons.compress.archivers.sevenz.SevenZMethod;
-import org.apache.commons.compress.archivers.sevenz.SevenZMethodConfiguration;
 import org.jspecify.annotations.Nullable;
 import social.fedimon.engine.BackupRejected;
 import social.fedimon.engine.ProblemCode;
@@ -82,36 +80,53 @@ final class SevenZipContainer {
       }
     } catch (PasswordRequiredException e) {
       throw secretRequired(frame);
+    } catch (IOException e) {
+      if (String.valueOf(e.getMessage()).startsWith("Unsupported compression method")) {
+        throw BackupRejected.of(
+            ProblemCode.UNRECOGNIZED_FORMAT,
+            "the 7z archive uses a compression method FédiMon cannot read yet ("
+                + methodName(e.getMessage())
+                + "): make it again with 7-Zip's default, LZMA2 (7zz a -m0=LZMA2)",
+            frame.enclosingArchive() == null
+                ? file.getFileName().toString()
+                : frame.enclosingArchive());
+      }
+      throw e;
     }
   }
 
+  private static String methodName(String message) {
+    return message.contains("[3, 4, 1]") ? "PPMd" : message.replaceAll(" used in .*", "");
+  }
+
+  /**
+   * Opens the archive with the password that reads its smallest file back with a matching CRC
+   * (entry metadata does not say which entries are encrypted until their data is decoded).
+   */
   private static SevenZFile openWithRightPassword(Walk walk, Path file, Frame frame)
       throws IOException {
     List<String> passwords = walk.secrets.passwords();
     if (passwords.isEmpty()) {
       return open(file, null, walk);
     }
-    boolean encryptedHeaders = false;
     for (String password : passwords) {
       SevenZFile archive;
       try {
         archive = open(file, password, walk);
       } catch (IOException wrongOrDamaged) {
-        encryptedHeaders = encryptedHeaders || headersEncrypted(file, walk);
         continue;
       }
-      Optional<SevenZArchiveEntry> probe = smallestEncrypted(archive);
-      if (probe.isEmpty() || decrypts(archive, probe.get())) {
-        if (probe.isPresent()) {
-          archive.close();
-          return open(file, password, walk);
-        }
+      Optional<SevenZArchiveEntry> probe = smallestFile(archive);
+      if (probe.isEmpty()) {
         return archive;
       }
+      boolean readable = decrypts(archive, probe.get());
       archive.close();
-      encryptedHeaders = true;
+      if (readable) {
+        return open(file, password, walk);
+      }
     }
-    if (encryptedHeaders) {
+    if (encrypted(file, walk)) {
       throw BackupRejected.of(
           ProblemCode.WRONG_SECRET,
           "the 7z archive is encrypted and none of the passwords given opens it",
@@ -119,7 +134,34 @@ final class SevenZipContainer {
               ? file.getFileName().toString()
               : frame.enclosingArchive());
     }
-    return open(file, null, walk);
+    return open(file, null, walk); // not encrypted: reading it reports the damage
+  }
+
+  /** Whether the archive needs a password: for its headers, or for its smallest file. */
+  private static boolean encrypted(Path file, Walk walk) {
+    try (SevenZFile archive = open(file, null, walk)) {
+      Optional<SevenZArchiveEntry> probe = smallestFile(archive);
+      if (probe.isPresent()) {
+        try (InputStream in = archive.getInputStream(probe.get())) {
+          in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+      }
+      return false;
+    } catch (PasswordRequiredException e) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Optional<SevenZArchiveEntry> smallestFile(SevenZFile archive) {
+    List<SevenZArchiveEntry> files = new ArrayList<>();
+    for (SevenZArchiveEntry entry : archive.getEntries()) {
+      if (entry.hasStream() && entry.getSize() > 0) {
+        files.add(entry);
+      }
+    }
+    return files.stream().min(Comparator.comparingLong(SevenZArchiveEntry::getSize));
   }
 
   private static SevenZFile open(Path file, @Nullable String password, Walk walk)
@@ -134,39 +176,6 @@ final class SevenZipContainer {
       builder.setPassword(password.toCharArray());
     }
     return builder.get();
-  }
-
-  private static boolean headersEncrypted(Path file, Walk walk) {
-    try (SevenZFile ignored = open(file, null, walk)) {
-      return false;
-    } catch (PasswordRequiredException e) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static Optional<SevenZArchiveEntry> smallestEncrypted(SevenZFile archive) {
-    List<SevenZArchiveEntry> encrypted = new ArrayList<>();
-    for (SevenZArchiveEntry entry : archive.getEntries()) {
-      if (entry.hasStream() && usesAes(entry)) {
-        encrypted.add(entry);
-      }
-    }
-    return encrypted.stream().min(Comparator.comparingLong(SevenZArchiveEntry::getSize));
-  }
-
-  private static boolean usesAes(SevenZArchiveEntry entry) {
-    Iterable<? extends SevenZMethodConfiguration> methods = entry.getContentMethods();
-    if (methods == null) {
-      return false;
-    }
-    for (SevenZMethodConfiguration method : methods) {
-      if (method.getMethod() == SevenZMethod.AES256SHA256) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static boolean decrypts(SevenZFile archive, SevenZArchiveEntry entry) {

@@ -52,6 +52,8 @@ final class Classifier implements EntryVisitor {
   final List<DumpCandidate> dumps = new ArrayList<>();
   final MediaTally media = new MediaTally();
   final List<OtherFile> others = new ArrayList<>();
+  byte[] firstBytes = new byte[0];
+  boolean readToEnd;
 
   record EnvCandidate(String name, EnvFile env, boolean named) {}
 
@@ -102,6 +104,9 @@ final class Classifier implements EntryVisitor {
     buffered.mark(DumpSniffer.HEAD_BYTES);
     byte[] head = buffered.readNBytes(DumpSniffer.HEAD_BYTES);
     buffered.reset();
+    if (firstBytes.length == 0) {
+      firstBytes = java.util.Arrays.copyOf(head, Math.min(head.length, 64));
+    }
     Optional<DumpSniffer.Kind> kind = DumpSniffer.sniff(head, head.length);
     if (kind.isPresent()) {
       dumps.add(dumpCandidate(entry, kind.get()));

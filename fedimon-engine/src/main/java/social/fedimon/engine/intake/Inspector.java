@@ -29,22 +29,53 @@ public final class Inspector {
   /** Inspects {@code source}; never throws for a bad backup: that is what the report is for. */
   public Report inspect(Source source, Secrets secrets, LongConsumer progress) {
     Classifier classifier = new Classifier(source.name());
-    boolean readToEnd;
     try {
       new ArchiveReader(limits, secrets).read(source, classifier, progress);
-      readToEnd = true;
+      classifier.readToEnd = true;
     } catch (BackupRejected e) {
       classifier.problems.add(e.problem());
-      readToEnd = false;
     }
-    return report(classifier, readToEnd);
+    return report(classifier, classifier.readToEnd);
   }
 
   private static Report report(Classifier found, boolean readToEnd) {
     List<Problem> problems = new ArrayList<>(found.problems);
+    if (readToEnd && unrecognized(found)) {
+      Classifier.OtherFile file = found.others.get(0);
+      problems.add(
+          Problem.of(
+              ProblemCode.UNRECOGNIZED_FORMAT,
+              file.name()
+                  + " is neither an archive (zip, tar, 7z, compressed or encrypted) nor a database"
+                  + " dump nor an env file"
+                  + FileKinds.guess(found.firstBytes)
+                      .map(kind -> ": it looks like " + kind)
+                      .orElse(""),
+              file.name()));
+      return finish(found, problems, null, Optional.empty());
+    }
     Optional<Classifier.EnvCandidate> env = found.chosenEnv();
     Report.Database database = database(found, problems, readToEnd);
-    if (env.isEmpty() && readToEnd) {
+    return finish(found, problems, database, env);
+  }
+
+  /** A source with no layer at all, holding one file that is nothing we know. */
+  private static boolean unrecognized(Classifier found) {
+    return found.layers.isEmpty()
+        && found.dumps.isEmpty()
+        && found.envs.isEmpty()
+        && found.others.size() == 1
+        && found.media.report().files() == 0;
+  }
+
+  private static Report finish(
+      Classifier found,
+      List<Problem> problems,
+      Report.@org.jspecify.annotations.Nullable Database database,
+      Optional<Classifier.EnvCandidate> env) {
+    boolean readToEnd =
+        problems.stream().noneMatch(p -> p.code() == ProblemCode.UNRECOGNIZED_FORMAT);
+    if (env.isEmpty() && readToEnd && found.readToEnd) {
       problems.add(
           Problem.of(
               ProblemCode.NO_ENV,
