@@ -121,13 +121,7 @@ public final class ArchiveReader {
     String where = describe(layer, chain);
     CountingInputStream consumed = new CountingInputStream(in);
     InputStream decoded =
-        switch (layer) {
-          case AGE ->
-              AgeDecryption.open(
-                  consumed, !startsWithAgeMagic(head, length), walk.secrets, walk.limits, where);
-          case PGP -> PgpDecryption.open(consumed, walk.secrets, where);
-          default -> Decompressors.open(layer, consumed, walk.limits);
-        };
+        openLayer(walk, consumed, layer, !startsWithAgeMagic(head, length), chain, where);
     InputStream guarded =
         new ExpansionGuard(decoded, consumed::count, walk.limits, where, ExpansionBudget.NONE);
     try {
@@ -135,7 +129,23 @@ public final class ArchiveReader {
       // the rest of the layer is read too: that is where its checksum or MAC is checked
       drain(guarded, where);
     } catch (IOException e) {
+      reportOuterLayers(walk, chain, layer);
       throw asRejection(e, where);
+    } catch (BackupRejected e) {
+      reportOuterLayers(walk, chain, layer);
+      throw e;
+    }
+  }
+
+  /**
+   * When reading fails before any container was met, the layers peeled so far are still the
+   * archive's own: report them (once, from the innermost layer that failed).
+   */
+  private static void reportOuterLayers(Walk walk, Chain chain, Layer layer) {
+    if (chain.bare() && !walk.outerLayersReported) {
+      chain.pending().forEach(walk.visitor::layer);
+      walk.visitor.layer(layer);
+      walk.outerLayersReported = true;
     }
   }
 
@@ -150,11 +160,7 @@ public final class ArchiveReader {
         default -> Decompressors.open(layer, in, walk.limits);
       };
     } catch (BackupRejected | IOException e) {
-      if (chain.bare()) {
-        // no container met yet: these are the archive's own layers, as far as they could be read
-        chain.pending().forEach(walk.visitor::layer);
-        walk.visitor.layer(layer);
-      }
+      reportOuterLayers(walk, chain, layer);
       throw e;
     }
   }
@@ -166,6 +172,7 @@ public final class ArchiveReader {
     if (continues) {
       chain.pending().forEach(walk.visitor::layer);
       walk.visitor.layer(layer);
+      walk.outerLayersReported = true;
     }
     String prefix = continues ? "" : chain.name() + "/";
     Frame frame =
@@ -196,6 +203,7 @@ public final class ArchiveReader {
   private static void deliver(Walk walk, InputStream in, Chain chain) throws IOException {
     if (chain.bare()) {
       chain.pending().forEach(walk.visitor::layer);
+      walk.outerLayersReported = true;
     }
     ArchiveEntry entry =
         new ArchiveEntry(

@@ -14,6 +14,9 @@ final class Walk {
   final TempFolder temp;
   private long entries;
 
+  /** Whether the layers of the bare chain were reported already (see ArchiveReader). */
+  boolean outerLayersReported;
+
   Walk(ArchiveLimits limits, Secrets secrets, EntryVisitor visitor, TempFolder temp) {
     this.limits = limits;
     this.secrets = secrets;

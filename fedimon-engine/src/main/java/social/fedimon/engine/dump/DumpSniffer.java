@@ -19,7 +19,8 @@ public final class DumpSniffer {
   /**
    * A PostgreSQL dump.
    *
-   * @param format the pg_dump format
+   * @param format the pg_dump format; {@link DumpFormat#DIRECTORY} stands for the toc.dat of either
+   *     the directory or the tar format
    * @param archiveVersion {@code 1.14} for archives, null for plain SQL
    */
   public record PostgreSql(DumpFormat format, String archiveVersion) implements Kind {}
@@ -31,10 +32,10 @@ public final class DumpSniffer {
    */
   public record Other(String engine) implements Kind {}
 
-  // pg_backup_archiver.h: archCustom = 1, archTar = 3, archNull = 4, archDirectory = 5
+  // pg_backup_archiver.h: archCustom = 1, archTar = 3, archNull = 4, archDirectory = 5; but the
+  // toc.dat of both the tar and the directory format says 3 (checked with pg_dump 15): which of
+  // the two a toc.dat belongs to is told by what surrounds it.
   private static final int ARCH_CUSTOM = 1;
-  private static final int ARCH_TAR = 3;
-  private static final int ARCH_DIRECTORY = 5;
 
   private DumpSniffer() {}
 
@@ -77,13 +78,7 @@ public final class DumpSniffer {
     int revision = head[7] & 0xFF;
     int format = head[10] & 0xFF;
     String version = major + "." + minor + (revision == 0 ? "" : "." + revision);
-    DumpFormat dumpFormat =
-        switch (format) {
-          case ARCH_TAR -> DumpFormat.TAR;
-          case ARCH_DIRECTORY -> DumpFormat.DIRECTORY;
-          default -> DumpFormat.CUSTOM;
-        };
     return Optional.of(
-        new PostgreSql(format == ARCH_CUSTOM ? DumpFormat.CUSTOM : dumpFormat, version));
+        new PostgreSql(format == ARCH_CUSTOM ? DumpFormat.CUSTOM : DumpFormat.DIRECTORY, version));
   }
 }

@@ -46,6 +46,11 @@ final class Classifier implements EntryVisitor {
       Pattern.compile("(?m)^\\s*(export\\s+)?LOCAL_DOMAIN\\s*[=:]");
 
   private final String sourceName;
+
+  String sourceName() {
+    return sourceName;
+  }
+
   final List<Layer> layers = new ArrayList<>();
   final List<Problem> problems = new ArrayList<>();
   final List<EnvCandidate> envs = new ArrayList<>();
@@ -127,11 +132,21 @@ final class Classifier implements EntryVisitor {
     }
     DumpFormat format = ((DumpSniffer.PostgreSql) kind).format();
     boolean toc = entry.fileName().equals("toc.dat");
-    if (toc && format == DumpFormat.TAR) {
-      String archive = entry.enclosingArchive() != null ? entry.enclosingArchive() : sourceName;
-      return new DumpCandidate(archive, format, Optional.empty(), "postgresql", entry.folder());
-    }
     if (toc && format == DumpFormat.DIRECTORY) {
+      // a toc.dat at the root of a tar that is itself an entry (or the source) is pg_dump -Ft;
+      // Inspector also calls it tar when restore.sql, which only -Ft writes, lies beside it
+      boolean rootOfTar =
+          entry.enclosingLayer() == social.fedimon.engine.archive.Layer.TAR
+              && entry.enclosingArchive() != null
+              && entry.folder().equals(entry.enclosingArchive());
+      if (rootOfTar) {
+        return new DumpCandidate(
+            entry.enclosingArchive(),
+            DumpFormat.TAR,
+            Optional.empty(),
+            "postgresql",
+            entry.folder());
+      }
       String folder = entry.folder().isEmpty() ? "." : entry.folder();
       return new DumpCandidate(folder, format, Optional.empty(), "postgresql", entry.folder());
     }

@@ -137,7 +137,7 @@ public final class Inspector {
       return null;
     }
     if (postgres.size() == 1) {
-      return databaseReport(postgres.get(0));
+      return databaseReport(tarIfRestoreScriptBeside(postgres.get(0), found));
     }
     if (!others.isEmpty()) {
       Classifier.DumpCandidate other = others.get(0);
@@ -160,6 +160,22 @@ public final class Inspector {
                   + " or pg_dump -Fc) to the backup"));
     }
     return null;
+  }
+
+  /** pg_dump -Ft writes restore.sql beside toc.dat; the directory format never does. */
+  private static Classifier.DumpCandidate tarIfRestoreScriptBeside(
+      Classifier.DumpCandidate dump, Classifier found) {
+    if (dump.format() != DumpFormat.DIRECTORY || dump.folder() == null) {
+      return dump;
+    }
+    String script = dump.folder().isEmpty() ? "restore.sql" : dump.folder() + "/restore.sql";
+    boolean tar = found.dumps.stream().anyMatch(d -> d.entry().equals(script));
+    if (!tar) {
+      return dump;
+    }
+    String entry = dump.folder().isEmpty() ? found.sourceName() : dump.folder();
+    return new Classifier.DumpCandidate(
+        entry, DumpFormat.TAR, dump.compression(), dump.engine(), dump.folder());
   }
 
   private static boolean isRestoreScript(

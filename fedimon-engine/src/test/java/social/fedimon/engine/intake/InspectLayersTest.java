@@ -1,6 +1,7 @@
 package social.fedimon.engine.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static social.fedimon.engine.testing.Inspections.codes;
 import static social.fedimon.engine.testing.Inspections.inspect;
 
 import java.nio.file.Files;
@@ -193,6 +194,67 @@ class InspectLayersTest {
       assertThat(report.layers()).isEqualTo(layers);
       assertThat(report.media().files()).isEqualTo(InstanceTree.MEDIA_FILES);
     }
+  }
+
+  static Stream<String> encrypted() {
+    return Stream.of(
+        "zc.zip",
+        "aes.zip",
+        "aes.7z",
+        "he.7z",
+        "sym.gpg",
+        "pk.gpg",
+        "pk.asc",
+        "locked.gpg",
+        "x.tar.zst.age",
+        "a.tar.age",
+        "pp.age");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("encrypted")
+  void asksForASecretWhenNoneIsGiven(String archive) {
+    Report report = inspect(dir.resolve(archive), Secrets.none());
+
+    assertThat(report.verdict()).isEqualTo("rejected");
+    assertThat(report.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.code()).isEqualTo("secret-required");
+              assertThat(p.message()).contains("--password");
+              assertThat(p.entry()).isNotNull();
+            });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("encrypted")
+  void saysTheSecretIsWrongWhenNoneGivenOpensIt(String archive) throws Exception {
+    Path otherAge = dir.resolve("other-age.key");
+    if (!Files.exists(otherAge)) {
+      Tools.sh(dir, "age-keygen -o other-age.key 2>/dev/null");
+    }
+    Secrets wrong =
+        Secrets.load(List.of("not it"), List.of(), List.of(otherAge, dir.resolve("locked.key")));
+
+    Report report = inspect(dir.resolve(archive), wrong);
+
+    assertThat(report.verdict()).isEqualTo("rejected");
+    assertThat(report.problems())
+        .singleElement()
+        .satisfies(p -> assertThat(p.code()).isEqualTo("wrong-secret"));
+    assertThat(report.toString()).doesNotContain("not it");
+  }
+
+  @org.junit.jupiter.api.Test
+  void asksForTheKeyPasswordWhenTheKeyIsLocked() throws Exception {
+    Secrets keyOnly = Secrets.load(List.of(), List.of(), List.of(dir.resolve("locked.key")));
+
+    Report report = inspect(dir.resolve("locked.gpg"), keyOnly);
+
+    assertThat(codes(report)).containsExactly("secret-required");
+    assertThat(report.problems().get(0).message()).contains("locked");
+    assertThat(report.layers()).containsExactly("pgp");
   }
 
   @org.junit.jupiter.api.Test
