@@ -59,6 +59,28 @@ class LauncherIT {
   }
 
   @Test
+  void inspectReadsStandardInputAndPrintsOnlyJsonOnStdout(@TempDir Path dir) throws Exception {
+    social.fedimon.engine.testing.InstanceTree.create(dir);
+    social.fedimon.engine.testing.Tools.sh(dir, "tar -cf - live database.sql.xz | gzip > b.tgz");
+
+    Process process =
+        new ProcessBuilder(LAUNCHER.toString(), "inspect", "--format", "json", "-")
+            .directory(dir.toFile())
+            .redirectInput(dir.resolve("b.tgz").toFile())
+            .redirectOutput(dir.resolve("out.json").toFile())
+            .redirectError(dir.resolve("err.txt").toFile())
+            .start();
+    assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+
+    assertThat(process.exitValue()).isEqualTo(0);
+    String json = Files.readString(dir.resolve("out.json"));
+    assertThat(json.strip()).startsWith("{").endsWith("}");
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("layers"))
+        .extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+        .containsExactly("gzip", "tar");
+  }
+
+  @Test
   void serveAnswersOnItsPortAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
     int port = freePort();
     Path data = dir.resolve("var");
