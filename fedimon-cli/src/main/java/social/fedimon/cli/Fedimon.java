@@ -13,6 +13,7 @@ import social.fedimon.engine.FedimonVersion;
     description = "Managed hosting for Mastodon: the server and the migration tools.",
     subcommands = {
       InspectCommand.class,
+      RestoreCommand.class,
       ServeCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class

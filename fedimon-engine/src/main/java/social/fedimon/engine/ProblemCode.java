@@ -26,7 +26,11 @@ public enum ProblemCode {
   DOWNGRADE(Severity.ERROR),
   UNKNOWN_MIGRATIONS(Severity.WARNING),
   MISSING_MEDIA(Severity.WARNING),
-  UNSUPPORTED_STATEMENT(Severity.WARNING);
+  UNSUPPORTED_STATEMENT(Severity.WARNING),
+  /** An extension of the contract: restore stopped (the report says where and why). */
+  RESTORE_FAILED(Severity.ERROR),
+  /** An extension of the contract: the target database cannot be restored into as it is. */
+  TARGET_REFUSED(Severity.ERROR);
 
   private final Severity severity;
 

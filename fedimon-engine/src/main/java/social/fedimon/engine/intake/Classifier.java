@@ -11,14 +11,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 import social.fedimon.engine.BackupRejected;
 import social.fedimon.engine.Problem;
 import social.fedimon.engine.archive.ArchiveEntry;
 import social.fedimon.engine.archive.CountingInputStream;
 import social.fedimon.engine.archive.EntryVisitor;
 import social.fedimon.engine.archive.Layer;
-import social.fedimon.engine.dump.DumpFormat;
 import social.fedimon.engine.dump.DumpSniffer;
 import social.fedimon.engine.mastodon.EnvFile;
 import social.fedimon.engine.mastodon.MediaLayout;
@@ -54,7 +52,7 @@ final class Classifier implements EntryVisitor {
   final List<Layer> layers = new ArrayList<>();
   final List<Problem> problems = new ArrayList<>();
   final List<EnvCandidate> envs = new ArrayList<>();
-  final List<DumpCandidate> dumps = new ArrayList<>();
+  final DumpFinder dumps;
   final MediaTally media = new MediaTally();
   final List<OtherFile> others = new ArrayList<>();
   byte[] firstBytes = new byte[0];
@@ -62,26 +60,11 @@ final class Classifier implements EntryVisitor {
 
   record EnvCandidate(String name, EnvFile env, boolean named) {}
 
-  /**
-   * A dump found in the backup.
-   *
-   * @param entry its entry, folder (directory format) or archive (tar format)
-   * @param format its pg_dump format, null for another database's dump
-   * @param compression its bytes' compression
-   * @param engine postgresql, mysql, sqlite
-   * @param folder for a directory-format dump, the folder whose other files belong to it
-   */
-  record DumpCandidate(
-      String entry,
-      @Nullable DumpFormat format,
-      Optional<Layer> compression,
-      String engine,
-      @Nullable String folder) {}
-
   record OtherFile(String name, long bytes) {}
 
-  Classifier(String sourceName) {
+  Classifier(String sourceName, social.fedimon.engine.dump.DumpPolicy policy) {
     this.sourceName = sourceName;
+    this.dumps = new DumpFinder(sourceName, policy);
   }
 
   @Override
@@ -113,9 +96,8 @@ final class Classifier implements EntryVisitor {
       firstBytes = java.util.Arrays.copyOf(head, Math.min(head.length, 64));
     }
     Optional<DumpSniffer.Kind> kind = DumpSniffer.sniff(head, head.length);
-    if (kind.isPresent()) {
-      dumps.add(dumpCandidate(entry, kind.get()));
-      count(buffered);
+    if (kind.isPresent() && !DumpFinder.isRestoreScript(entry, head)) {
+      dumps.dump(entry, kind.get(), buffered);
       return;
     }
     if (head.length < MAX_UNNAMED_ENV_BYTES && LOCAL_DOMAIN_LINE.matcher(text(head)).find()) {
@@ -123,34 +105,7 @@ final class Classifier implements EntryVisitor {
         return;
       }
     }
-    others.add(new OtherFile(entry.name(), count(buffered)));
-  }
-
-  private DumpCandidate dumpCandidate(ArchiveEntry entry, DumpSniffer.Kind kind) {
-    if (kind instanceof DumpSniffer.Other other) {
-      return new DumpCandidate(entry.name(), null, entry.compression(), other.engine(), null);
-    }
-    DumpFormat format = ((DumpSniffer.PostgreSql) kind).format();
-    boolean toc = entry.fileName().equals("toc.dat");
-    if (toc && format == DumpFormat.DIRECTORY) {
-      // a toc.dat at the root of a tar that is itself an entry (or the source) is pg_dump -Ft;
-      // Inspector also calls it tar when restore.sql, which only -Ft writes, lies beside it
-      boolean rootOfTar =
-          entry.enclosingLayer() == social.fedimon.engine.archive.Layer.TAR
-              && entry.enclosingArchive() != null
-              && entry.folder().equals(entry.enclosingArchive());
-      if (rootOfTar) {
-        return new DumpCandidate(
-            entry.enclosingArchive(),
-            DumpFormat.TAR,
-            Optional.empty(),
-            "postgresql",
-            entry.folder());
-      }
-      String folder = entry.folder().isEmpty() ? "." : entry.folder();
-      return new DumpCandidate(folder, format, Optional.empty(), "postgresql", entry.folder());
-    }
-    return new DumpCandidate(entry.name(), format, entry.compression(), "postgresql", null);
+    others.add(new OtherFile(entry.name(), dumps.maybeTableFile(entry, buffered)));
   }
 
   /** Reads and parses an env file; false when an unnamed candidate turns out not to be one. */

@@ -12,7 +12,9 @@ import social.fedimon.engine.archive.ArchiveReader;
 import social.fedimon.engine.archive.Layer;
 import social.fedimon.engine.archive.Secrets;
 import social.fedimon.engine.archive.Source;
+import social.fedimon.engine.dump.DumpDescription;
 import social.fedimon.engine.dump.DumpFormat;
+import social.fedimon.engine.dump.DumpPolicy;
 
 /**
  * {@code fedimon inspect}: reads a backup once, end to end, and says what is in it and whether it
@@ -21,21 +23,48 @@ import social.fedimon.engine.dump.DumpFormat;
 public final class Inspector {
 
   private final ArchiveLimits limits;
+  private final DumpPolicy policy;
 
   public Inspector(ArchiveLimits limits) {
-    this.limits = limits;
+    this(limits, DumpPolicy.DEFAULTS);
   }
+
+  public Inspector(ArchiveLimits limits, DumpPolicy policy) {
+    this.limits = limits;
+    this.policy = policy;
+  }
+
+  /**
+   * The report and, for a restore, the dump it chose (with its table of contents for the directory
+   * and tar formats).
+   */
+  record Inspection(Report report, java.util.Optional<DumpFinder.Found> dump) {}
 
   /** Inspects {@code source}; never throws for a bad backup: that is what the report is for. */
   public Report inspect(Source source, Secrets secrets, LongConsumer progress) {
-    Classifier classifier = new Classifier(source.name());
+    return inspectInDepth(source, secrets, progress).report();
+  }
+
+  Inspection inspectInDepth(Source source, Secrets secrets, LongConsumer progress) {
+    Classifier classifier = new Classifier(source.name(), policy);
     try {
       new ArchiveReader(limits, secrets).read(source, classifier, progress);
+      classifier.dumps.resolve();
       classifier.readToEnd = true;
     } catch (BackupRejected e) {
       classifier.problems.add(e.problem());
+    } catch (java.io.IOException e) {
+      classifier.problems.add(
+          Problem.of(ProblemCode.CORRUPT, "a dump's table file cannot be read: " + e.getMessage()));
     }
-    return report(classifier, classifier.readToEnd);
+    Report report = report(classifier, classifier.readToEnd);
+    java.util.List<DumpFinder.Found> postgres =
+        classifier.dumps.found.stream().filter(d -> d.format() != null).toList();
+    java.util.Optional<DumpFinder.Found> dump =
+        postgres.size() == 1
+            ? java.util.Optional.of(tarIfRestoreScriptBeside(postgres.get(0), classifier))
+            : java.util.Optional.empty();
+    return new Inspection(report, dump);
   }
 
   private static Report report(Classifier found, boolean readToEnd) {
@@ -62,7 +91,7 @@ public final class Inspector {
   /** A source with no layer at all, holding one file that is nothing we know. */
   private static boolean unrecognized(Classifier found) {
     return found.layers.isEmpty()
-        && found.dumps.isEmpty()
+        && found.dumps.found.isEmpty()
         && found.envs.isEmpty()
         && found.others.size() == 1
         && found.media.report().files() == 0;
@@ -111,19 +140,12 @@ public final class Inspector {
 
   private static Report.@org.jspecify.annotations.Nullable Database database(
       Classifier found, List<Problem> problems, boolean readToEnd) {
-    List<String> archiveFolders =
-        found.dumps.stream()
-            .filter(d -> d.folder() != null)
-            .map(Classifier.DumpCandidate::folder)
+    List<DumpFinder.Found> postgres =
+        found.dumps.found.stream().filter(d -> d.format() != null).toList();
+    List<DumpFinder.Found> others =
+        found.dumps.found.stream()
+            .filter(d -> d.format() == null && !d.engine().equals("postgresql"))
             .toList();
-    // pg_dump -Ft puts a restore.sql script beside toc.dat: part of that dump, not a second one
-    List<Classifier.DumpCandidate> postgres =
-        found.dumps.stream()
-            .filter(d -> d.format() != null)
-            .filter(d -> !isRestoreScript(d, archiveFolders))
-            .toList();
-    List<Classifier.DumpCandidate> others =
-        found.dumps.stream().filter(d -> d.format() == null).toList();
     if (postgres.size() > 1) {
       problems.add(
           Problem.of(
@@ -131,16 +153,30 @@ public final class Inspector {
               "the backup holds "
                   + postgres.size()
                   + " database dumps ("
-                  + String.join(
-                      ", ", postgres.stream().map(Classifier.DumpCandidate::entry).toList())
+                  + String.join(", ", postgres.stream().map(DumpFinder.Found::entry).toList())
                   + "): send only the one of your Mastodon database"));
       return null;
     }
     if (postgres.size() == 1) {
-      return databaseReport(tarIfRestoreScriptBeside(postgres.get(0), found));
+      DumpFinder.Found dump = tarIfRestoreScriptBeside(postgres.get(0), found);
+      for (Problem problem : dump.summary().problems()) {
+        problems.add(
+            new Problem(
+                problem.code(),
+                problem.message(),
+                problem.entry() != null ? problem.entry() : dump.entry()));
+      }
+      return databaseReport(dump);
     }
+    found.dumps.found.stream()
+        .filter(d -> d.format() == null && d.engine().equals("postgresql"))
+        .forEach(
+            d ->
+                d.summary()
+                    .problems()
+                    .forEach(p -> problems.add(new Problem(p.code(), p.message(), d.entry()))));
     if (!others.isEmpty()) {
-      Classifier.DumpCandidate other = others.get(0);
+      DumpFinder.Found other = others.get(0);
       problems.add(
           Problem.of(
               ProblemCode.NON_POSTGRESQL,
@@ -152,7 +188,7 @@ public final class Inspector {
               other.entry()));
       return databaseReport(other);
     }
-    if (readToEnd) {
+    if (readToEnd && found.dumps.found.isEmpty()) {
       problems.add(
           Problem.of(
               ProblemCode.NO_DATABASE,
@@ -163,49 +199,57 @@ public final class Inspector {
   }
 
   /** pg_dump -Ft writes restore.sql beside toc.dat; the directory format never does. */
-  private static Classifier.DumpCandidate tarIfRestoreScriptBeside(
-      Classifier.DumpCandidate dump, Classifier found) {
+  private static DumpFinder.Found tarIfRestoreScriptBeside(
+      DumpFinder.Found dump, Classifier found) {
     if (dump.format() != DumpFormat.DIRECTORY || dump.folder() == null) {
       return dump;
     }
     String script = dump.folder().isEmpty() ? "restore.sql" : dump.folder() + "/restore.sql";
-    boolean tar = found.dumps.stream().anyMatch(d -> d.entry().equals(script));
+    boolean tar = found.others.stream().anyMatch(o -> o.name().equals(script));
     if (!tar) {
       return dump;
     }
     String entry = dump.folder().isEmpty() ? found.sourceName() : dump.folder();
-    return new Classifier.DumpCandidate(
-        entry, DumpFormat.TAR, dump.compression(), dump.engine(), dump.folder());
+    return new DumpFinder.Found(
+        entry,
+        DumpFormat.TAR,
+        dump.compression(),
+        dump.engine(),
+        dump.folder(),
+        dump.summary(),
+        dump.guard(),
+        dump.toc());
   }
 
-  private static boolean isRestoreScript(
-      Classifier.DumpCandidate dump, List<String> archiveFolders) {
-    if (dump.format() != DumpFormat.PLAIN) {
-      return false;
+  private static Report.Database databaseReport(DumpFinder.Found dump) {
+    DumpDescription description = dump.summary().description();
+    java.util.SortedSet<String> migrations = dump.summary().migrations();
+    String compression = dump.compression().map(Layer::label).orElse("none");
+    if (description != null
+        && description.dataCompression() != null
+        && compression.equals("none")) {
+      compression = description.dataCompression();
     }
-    String name = dump.entry();
-    int slash = name.lastIndexOf('/');
-    String fileName = slash < 0 ? name : name.substring(slash + 1);
-    String folder = slash < 0 ? "" : name.substring(0, slash);
-    return fileName.equals("restore.sql") && archiveFolders.contains(folder);
-  }
-
-  private static Report.Database databaseReport(Classifier.DumpCandidate dump) {
+    boolean postgres = dump.format() != null;
     return new Report.Database(
         dump.entry(),
         dump.format() == null ? null : dump.format().label(),
-        dump.compression().map(Layer::label).orElse("none"),
-        null,
-        null,
-        null,
-        null,
-        dump.engine());
+        compression,
+        description == null ? null : description.dumpedBy(),
+        description == null ? null : description.dumpedFrom(),
+        postgres
+            ? new Report.Mastodon(migrations.isEmpty() ? null : migrations.last(), null, null)
+            : null,
+        postgres ? dump.summary().rowCounts() : null,
+        dump.engine(),
+        postgres ? List.copyOf(dump.guard().extensions()) : null,
+        postgres ? List.copyOf(dump.guard().rolesReferenced()) : null);
   }
 
   private static Report.Other other(Classifier found) {
     List<Classifier.OtherFile> others = found.others;
     List<String> dumpFolders =
-        found.dumps.stream()
+        found.dumps.found.stream()
             .filter(d -> d.folder() != null)
             .map(d -> d.folder().isEmpty() ? "" : d.folder() + "/")
             .toList();

@@ -63,6 +63,8 @@ public record Report(
    * @param mastodon what the schema says of Mastodon
    * @param rowCounts exact rows per table
    * @param engine {@code postgresql}, or the other database a dump came from (an extension)
+   * @param extensions extensions the dump creates (an extension)
+   * @param roles roles the dump names as owners; owners are not restored (an extension)
    */
   public record Database(
       String entry,
@@ -72,7 +74,9 @@ public record Report(
       @Nullable String dumpedFrom,
       @Nullable Mastodon mastodon,
       @Nullable Map<String, Long> rowCounts,
-      String engine) {}
+      String engine,
+      @Nullable List<String> extensions,
+      @Nullable List<String> roles) {}
 
   /** Release and fork detected from {@code schema_migrations}. */
   public record Mastodon(

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Benchmark of issue 3: fedimon inspect against the reference command-line pipelines that decode
+# the same layers, in the same run, on one archive of more than 1 GB expanded (a pg_dump of a
+# generated database plus incompressible media). Also: a 20 GiB-expanding bomb, and the heap cap.
+#
+#   bench/inspect.sh                 JDK 17 (the default java)
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/inspect.sh
+#
+# Prints a Markdown table; BENCHMARKS.md keeps the figures.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ensure_jar
+JAVA="${JAVA:-java}"
+HEAP="${HEAP:--Xmx256m}"
+DATA="$OUT/inspect"
+mkdir -p "$DATA"
+cd "$DATA"
+
+if [[ ! -f b.tar ]]; then
+  echo "making the data (once): a ~1 GB dump and ~350 MB of media..." >&2
+  db="bench_inspect_$$"
+  psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db" postgres
+  psql -q -h 127.0.0.1 -U postgres "$db" <<'SQL'
+CREATE TABLE statuses AS
+  SELECT g AS id, md5(g::text) || ' ' || md5((g * 7)::text) || ' ' || repeat('toot ', 10 + g % 20) AS text,
+         now() - (g || ' seconds')::interval AS created_at, g % 100000 AS account_id
+  FROM generate_series(1, 4500000) g;
+SQL
+  pg_dump -h 127.0.0.1 -U postgres "$db" > dump.sql
+  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE $db" postgres
+  mkdir -p live/public/system/media_attachments/files
+  for i in $(seq 1 350); do
+    d="live/public/system/media_attachments/files/000/$(printf %03d $((i / 100)))/$(printf %03d $((i % 100)))/original"
+    mkdir -p "$d"; head -c 1000000 /dev/urandom > "$d/f$i.jpg"
+  done
+  printf 'LOCAL_DOMAIN=bench.example\nSECRET_KEY_BASE=x\n' > live/.env.production
+  tar -cf b.tar live dump.sql
+  zstd -q -T2 -3 b.tar -o b.tar.zst
+  gzip -6 -c b.tar > b.tar.gz
+  bzip2 -9 -c b.tar > b.tar.bz2
+  xz -6 -T2 -c b.tar > b.tar.xz
+  GNUPGHOME=$(mktemp -d) gpg -q --batch --pinentry-mode loopback --passphrase bench -c -o b.tar.zst.gpg b.tar.zst
+  age-keygen -o age.key 2>/dev/null
+  age -r "$(grep -o 'age1[a-z0-9]*' age.key)" -o b.tar.zst.age b.tar.zst
+  7zz a -mx1 b.7z live dump.sql > /dev/null
+  head -c 64M /dev/zero | zstd -q > zero.zst
+  for _ in $(seq 1 320); do cat zero.zst; done > bomb.zst   # 20 GiB expanded
+fi
+
+fedimon() { echo "$JAVA $HEAP -jar $JAR inspect --format json $*"; }
+expanded=$(stat -c %s b.tar)
+echo "Archive: $(numfmt --to=iec "$expanded") expanded (dump $(numfmt --to=iec "$(stat -c %s dump.sql)"), media 350 MB); $("$JAVA" -version 2>&1 | head -1)"
+echo
+echo "| archive | reference pipeline | reference s | fedimon inspect s | throughput ratio |"
+echo "|---|---|---|---|---|"
+row() {
+  local archive=$1 reference=$2 extra=${3:-}
+  local r f
+  r=$(best_time "$reference")
+  f=$(best_time "$(fedimon "$extra" "$archive")")
+  echo "| $archive | \`$reference\` | $r | $f | $(ratio "$r" "$f")× |"
+}
+row b.tar.zst "zstd -dc b.tar.zst | tar -xO > /dev/null"
+row b.tar.gz "gzip -dc b.tar.gz | tar -xO > /dev/null"
+row b.tar.bz2 "bzip2 -dc b.tar.bz2 | tar -xO > /dev/null"
+row b.tar.xz "xz -dc b.tar.xz | tar -xO > /dev/null"
+row b.tar.zst.gpg "GNUPGHOME=\$(mktemp -d) gpg -q --batch --pinentry-mode loopback --passphrase bench -d b.tar.zst.gpg | zstd -dc | tar -xO > /dev/null" "--password bench"
+row b.tar.zst.age "age -d -i age.key b.tar.zst.age | zstd -dc | tar -xO > /dev/null" "--identity age.key"
+row b.7z "7zz x -so b.7z > /dev/null"
+row b.tar "tar -xOf b.tar > /dev/null"
+echo
+bomb=$(RUNS=1 best_time "($(fedimon "" bomb.zst) || true) | grep -q size-limit")
+echo "Bomb: zstd, 20 GiB once expanded, rejected with size-limit in $bomb s (target < 5 s)."
+echo "Heap: every fedimon run above used $HEAP."

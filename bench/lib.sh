@@ -1,0 +1,28 @@
+# Shared by the bench scripts: timing and the fedimon command on a chosen JDK.
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$BENCH_DIR/.." && pwd)"
+JAR="$REPO/fedimon-cli/target/fedimon.jar"
+OUT="${BENCH_OUT:-$BENCH_DIR/out}"
+mkdir -p "$OUT"
+
+# seconds (wall) of a shell command, best of $RUNS (default 2)
+best_time() {
+  local best="" t
+  for _ in $(seq 1 "${RUNS:-2}"); do
+    local start end
+    start=$(date +%s.%N)
+    bash -o pipefail -c "$1" > /dev/null 2>&1 || { echo "FAILED: $1" >&2; return 1; }
+    end=$(date +%s.%N)
+    t=$(echo "$end - $start" | bc -l)
+    if [[ -z "$best" ]] || (( $(echo "$t < $best" | bc -l) )); then best=$t; fi
+  done
+  printf '%.2f' "$best"
+}
+
+ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
+
+ensure_jar() {
+  [[ -f "$JAR" ]] || (cd "$REPO" && ./mvnw -B -q -DskipTests package) >&2
+}

@@ -1,0 +1,180 @@
+package social.fedimon.engine.dump;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Loads table data over several connections at once. The dump is read by one thread; its COPY data
+ * is cut at row boundaries into chunks, and each chunk is sent by whichever connection is free, as
+ * its own {@code COPY ... FROM STDIN}. Before post-data there are no indexes or constraints, so
+ * chunks of one table load side by side, and the server's cores all work.
+ */
+final class CopyLoader implements AutoCloseable {
+
+  /** Big enough that each COPY's setup is noise, small enough that jobs x 2 chunks stay cheap. */
+  static final int CHUNK_BYTES = 8 << 20;
+
+  private record Chunk(String copy, String table, byte[] bytes, int length) {}
+
+  private static final Chunk END = new Chunk("", "", new byte[0], 0);
+
+  private final BlockingQueue<Chunk> queue;
+  private final List<Thread> workers = new ArrayList<>();
+  private final AtomicReference<RestoreFailed> failure = new AtomicReference<>();
+
+  CopyLoader(RestoreTarget target, int jobs, List<String> session) {
+    this.queue = new ArrayBlockingQueue<>(Math.max(2, jobs * 2));
+    for (int i = 0; i < jobs; i++) {
+      Thread worker = new Thread(() -> work(target, session), "fedimon-copy-" + i);
+      worker.setDaemon(true);
+      worker.start();
+      workers.add(worker);
+    }
+  }
+
+  /** Sends {@code rows} in chunks; returns the number of rows (lines). */
+  long load(String copy, String table, InputStream rows) throws IOException {
+    long lines = 0;
+    byte[] buffer = new byte[CHUNK_BYTES];
+    int filled = 0;
+    while (true) {
+      int n = rows.readNBytes(buffer, filled, buffer.length - filled);
+      filled += n;
+      boolean end = filled < buffer.length;
+      int cut = end ? filled : lastNewline(buffer, filled) + 1;
+      if (!end && cut == 0) {
+        // one row longer than a chunk: grow, rows are not split
+        buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+        continue;
+      }
+      lines += countNewlines(buffer, cut);
+      if (cut > 0 && failure.get() == null) {
+        put(new Chunk(copy, table, buffer, cut));
+      }
+      if (end) {
+        return lines;
+      }
+      byte[] next = new byte[buffer.length];
+      System.arraycopy(buffer, cut, next, 0, filled - cut);
+      filled -= cut;
+      buffer = next;
+    }
+  }
+
+  /** Waits for every chunk sent so far; throws the first failure. */
+  void finish() {
+    for (int i = 0; i < workers.size(); i++) {
+      put(END);
+    }
+    for (Thread worker : workers) {
+      try {
+        worker.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RestoreFailed("interrupted while loading table data");
+      }
+    }
+    RestoreFailed failed = failure.get();
+    if (failed != null) {
+      throw failed;
+    }
+  }
+
+  private void put(Chunk chunk) {
+    RestoreFailed failed = failure.get();
+    if (failed != null) {
+      throw failed;
+    }
+    try {
+      while (!queue.offer(chunk, 200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        failed = failure.get();
+        if (failed != null) {
+          throw failed;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RestoreFailed("interrupted while loading table data");
+    }
+  }
+
+  private void work(RestoreTarget target, List<String> session) {
+    try (Connection connection = target.connect("data")) {
+      try (Statement statement = connection.createStatement()) {
+        for (String sql : session) {
+          statement.execute(sql);
+        }
+      }
+      CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+      while (true) {
+        Chunk chunk = queue.take();
+        if (chunk == END) {
+          return;
+        }
+        if (failure.get() != null) {
+          continue; // drain: the reader stops at its next put
+        }
+        try {
+          copy.copyIn(chunk.copy(), new ByteArrayInputStream(chunk.bytes(), 0, chunk.length()));
+        } catch (SQLException | IOException e) {
+          failure.compareAndSet(
+              null,
+              new RestoreFailed(
+                  "data (table " + chunk.table() + ")", chunk.copy(), e.getMessage(), e));
+        }
+      }
+    } catch (SQLException e) {
+      failure.compareAndSet(null, new RestoreFailed("data", null, e.getMessage(), e));
+      drainUntilEnd();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void drainUntilEnd() {
+    try {
+      while (queue.take() != END) {
+        // discard
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static int lastNewline(byte[] buffer, int length) {
+    for (int i = length - 1; i >= 0; i--) {
+      if (buffer[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static long countNewlines(byte[] buffer, int length) {
+    long lines = 0;
+    for (int i = 0; i < length; i++) {
+      if (buffer[i] == '\n') {
+        lines++;
+      }
+    }
+    return lines;
+  }
+
+  @Override
+  public void close() {
+    for (Thread worker : workers) {
+      worker.interrupt();
+    }
+  }
+}

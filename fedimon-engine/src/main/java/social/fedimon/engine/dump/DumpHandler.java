@@ -1,0 +1,45 @@
+package social.fedimon.engine.dump;
+
+import java.io.IOException;
+import java.io.InputStream;
+import social.fedimon.engine.Problem;
+
+/**
+ * Receives a dump as its readers decode it, whatever its format, after the SQL guard: only
+ * statements the guard lets run arrive here.
+ */
+public interface DumpHandler {
+
+  /** Where a statement belongs in pg_restore's order. */
+  enum Phase {
+    /** Schema: types, functions, tables, sequences. */
+    PRE_DATA,
+    /** Sequence values and large objects, after the table data. */
+    DATA,
+    /** Indexes, constraints, triggers, rules: after the data, in parallel where possible. */
+    POST_DATA
+  }
+
+  /** What the dump says of itself. */
+  void describe(DumpDescription description);
+
+  /** A statement to run, in dump order. */
+  void statement(String sql, long line, Phase phase) throws IOException;
+
+  /**
+   * The rows of a table in COPY text format, one per line.
+   *
+   * @param table the qualified table name, as in the COPY statement
+   * @param copyStatement {@code COPY ... FROM stdin;}
+   * @param rows the data; read it to its end, or not at all
+   */
+  void tableData(String table, String copyStatement, InputStream rows) throws IOException;
+
+  /** A large object's bytes. */
+  default void largeObject(long oid, InputStream data) throws IOException {
+    data.transferTo(java.io.OutputStream.nullOutputStream());
+  }
+
+  /** A warning (statements left out) or the reason the dump is refused. */
+  void problem(Problem problem);
+}

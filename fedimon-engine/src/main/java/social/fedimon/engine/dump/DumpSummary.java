@@ -1,0 +1,138 @@
+package social.fedimon.engine.dump;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+import social.fedimon.engine.Problem;
+
+/**
+ * Reads a dump without restoring it: what it says of itself, the exact number of rows of every
+ * table (lines of COPY data), the content of {@code schema_migrations}, and the guard's problems.
+ */
+public final class DumpSummary implements DumpHandler {
+
+  /** schema_migrations holds one row per migration: a few hundred. */
+  static final int MAX_MIGRATIONS = 100_000;
+
+  private @Nullable DumpDescription description;
+  private final Map<String, Long> rowCounts = new TreeMap<>();
+  private final SortedSet<String> migrations = new TreeSet<>();
+  private final List<Problem> problems = new ArrayList<>();
+  private long statements;
+
+  @Override
+  public void describe(DumpDescription description) {
+    this.description = description;
+  }
+
+  @Override
+  public void statement(String sql, long line, Phase phase) {
+    statements++;
+  }
+
+  @Override
+  public void tableData(String table, String copyStatement, InputStream rows) throws IOException {
+    String name = tableName(table);
+    boolean migrationsTable = name.equals("schema_migrations");
+    long count = migrationsTable ? readMigrations(rows) : countLines(rows);
+    rowCounts.merge(name, count, Long::sum);
+  }
+
+  /** Counts the rows of a data file of a directory or tar archive. */
+  public void tableFile(String table, InputStream rows) throws IOException {
+    tableData(table, "", rows);
+  }
+
+  @Override
+  public void problem(Problem problem) {
+    problems.add(problem);
+  }
+
+  public @Nullable DumpDescription description() {
+    return description;
+  }
+
+  /** Rows per table; tables of schema public by their bare name. */
+  public Map<String, Long> rowCounts() {
+    return rowCounts;
+  }
+
+  /** The versions in schema_migrations, sorted. */
+  public SortedSet<String> migrations() {
+    return migrations;
+  }
+
+  public List<Problem> problems() {
+    return problems;
+  }
+
+  public long statements() {
+    return statements;
+  }
+
+  /** {@code public.accounts} is {@code accounts}; other schemas keep their name. */
+  static String tableName(String qualified) {
+    String name = qualified.strip();
+    if (name.startsWith("public.")) {
+      name = name.substring("public.".length());
+    }
+    return name.replace("\"", "");
+  }
+
+  static long countLines(InputStream rows) throws IOException {
+    byte[] buffer = new byte[64 * 1024];
+    long lines = 0;
+    int n;
+    while ((n = rows.read(buffer)) > 0) {
+      for (int i = 0; i < n; i++) {
+        if (buffer[i] == '\n') {
+          lines++;
+        }
+      }
+    }
+    return lines;
+  }
+
+  private long readMigrations(InputStream rows) throws IOException {
+    long count = 0;
+    StringBuilder line = new StringBuilder();
+    byte[] buffer = new byte[8192];
+    int n;
+    while ((n = rows.read(buffer)) > 0) {
+      for (int i = 0; i < n; i++) {
+        if (buffer[i] == '\n') {
+          count++;
+          addMigration(line.toString());
+          line.setLength(0);
+        } else if (line.length() < 256) {
+          line.append((char) (buffer[i] & 0xFF));
+        }
+      }
+    }
+    return count;
+  }
+
+  private void addMigration(String row) {
+    String version = row.split("\t", 2)[0];
+    if (version.matches("\\d{1,20}") && migrations.size() < MAX_MIGRATIONS) {
+      migrations.add(version);
+    }
+  }
+
+  /** For messages. */
+  @Override
+  public String toString() {
+    return "DumpSummary[" + rowCounts.size() + " tables, " + migrations.size() + " migrations]";
+  }
+
+  static String utf8(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,170 @@
+package social.fedimon.engine.dump;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.postgresql.PGConnection;
+import org.postgresql.largeobject.LargeObject;
+import org.postgresql.largeobject.LargeObjectManager;
+import social.fedimon.engine.Problem;
+import social.fedimon.engine.ProblemCode;
+
+/**
+ * Restores what a dump reader hands it, in pg_restore's order: pre-data statements at once on one
+ * connection, table data over several (see {@link CopyLoader}), post-data afterwards (see {@link
+ * PostDataRunner}). Session settings the dump makes are replayed on every connection.
+ */
+public final class RestoringHandler implements DumpHandler, AutoCloseable {
+
+  private static final Pattern SESSION_SETTING =
+      Pattern.compile(
+          "(?is)^(SET\\s+(?!ROLE|SESSION\\s+AUTHORIZATION).*|SELECT\\s+pg_catalog\\.set_config\\(.*)");
+  private static final Pattern LO_OPEN =
+      Pattern.compile("(?is)^SELECT\\s+pg_catalog\\.lo_open\\(.*");
+  private static final Pattern LO_CLOSE =
+      Pattern.compile("(?is)^SELECT\\s+pg_catalog\\.lo_close\\(.*");
+
+  private final RestoreTarget target;
+  private final Connection main;
+  private final int jobs;
+  private final RestoreListener listener;
+  private final List<String> session = new ArrayList<>();
+  private final List<String> postData = new ArrayList<>();
+  private final Map<String, Long> rowsLoaded = new LinkedHashMap<>();
+  private final List<Problem> warnings = new ArrayList<>();
+  private CopyLoader loader;
+  private String phase = "pre-data";
+
+  public RestoringHandler(
+      RestoreTarget target, Connection main, int jobs, RestoreListener listener) {
+    this.target = target;
+    this.main = main;
+    this.jobs = jobs;
+    this.listener = listener;
+  }
+
+  @Override
+  public void describe(DumpDescription description) {}
+
+  @Override
+  public void statement(String sql, long line, Phase statementPhase) {
+    if (statementPhase == Phase.POST_DATA) {
+      postData.add(sql);
+      return;
+    }
+    if (statementPhase == Phase.DATA && phase.equals("pre-data")) {
+      phase = "data";
+    }
+    String text = SqlGuard.normalize(sql);
+    try {
+      if (LO_OPEN.matcher(text).matches()) {
+        main.setAutoCommit(false); // pg_dump writes a large object between BEGIN and COMMIT
+      }
+      try (Statement statement = main.createStatement()) {
+        statement.execute(sql);
+      }
+      if (LO_CLOSE.matcher(text).matches()) {
+        main.commit();
+        main.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new RestoreFailed(
+          phase + (line > 0 ? " (line " + line + ")" : ""), sql, e.getMessage(), e);
+    }
+    if (SESSION_SETTING.matcher(text).matches()) {
+      session.add(sql);
+    }
+  }
+
+  @Override
+  public void tableData(String table, String copyStatement, InputStream rows) throws IOException {
+    phase = "data";
+    if (loader == null) {
+      listener.phase("data");
+      loader = new CopyLoader(target, jobs, List.copyOf(session));
+    }
+    long rowCount = loader.load(copyStatement, table, rows);
+    rowsLoaded.merge(table, rowCount, Long::sum);
+    listener.tableDone(table, rowCount);
+  }
+
+  @Override
+  public void largeObject(long oid, InputStream data) throws IOException {
+    try {
+      main.setAutoCommit(false);
+      try (PreparedStatement create = main.prepareStatement("SELECT pg_catalog.lo_create(?)")) {
+        create.setLong(1, oid);
+        create.executeQuery().close();
+      }
+      LargeObjectManager objects = main.unwrap(PGConnection.class).getLargeObjectAPI();
+      LargeObject object = objects.open(oid, LargeObjectManager.WRITE);
+      try (OutputStream out = object.getOutputStream()) {
+        data.transferTo(out);
+      }
+      main.commit();
+      main.setAutoCommit(true);
+    } catch (SQLException e) {
+      throw new RestoreFailed("data (large object " + oid + ")", null, e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void problem(Problem problem) {
+    if (problem.code().rejects()) {
+      // inspection refused the dump before anything ran; meeting this now is a bug or a changed
+      // file
+      throw new RestoreFailed(
+          "the dump changed between inspection and restore: " + problem.message());
+    }
+    warnings.add(problem);
+  }
+
+  /** Waits for the table data, then builds indexes and constraints. */
+  public void finish() {
+    if (loader != null) {
+      loader.finish();
+    }
+    listener.phase("post-data");
+    new PostDataRunner(target, jobs, List.copyOf(session), listener).run(postData, main);
+  }
+
+  /** Counts the rows of every table loaded, as the server sees them now. */
+  public Map<String, Long> countRows() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (String table : rowsLoaded.keySet()) {
+      try (Statement statement = main.createStatement();
+          ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + table)) {
+        rs.next();
+        counts.put(DumpSummary.tableName(table), rs.getLong(1));
+      } catch (SQLException e) {
+        throw new RestoreFailed("verification", "SELECT count(*) FROM " + table, e.getMessage(), e);
+      }
+    }
+    return counts;
+  }
+
+  public List<Problem> warnings() {
+    return warnings;
+  }
+
+  @Override
+  public void close() {
+    if (loader != null) {
+      loader.close();
+    }
+  }
+
+  static Problem restoreProblem(String message) {
+    return Problem.of(ProblemCode.CORRUPT, message);
+  }
+}

@@ -1,0 +1,247 @@
+package social.fedimon.engine.intake;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+import social.fedimon.engine.Problem;
+import social.fedimon.engine.ProblemCode;
+import social.fedimon.engine.archive.ArchiveEntry;
+import social.fedimon.engine.archive.ArchiveLimits;
+import social.fedimon.engine.archive.ArchiveReader;
+import social.fedimon.engine.archive.EntryVisitor;
+import social.fedimon.engine.archive.Secrets;
+import social.fedimon.engine.archive.Source;
+import social.fedimon.engine.dump.CustomDumpReader;
+import social.fedimon.engine.dump.DumpFormat;
+import social.fedimon.engine.dump.DumpPolicy;
+import social.fedimon.engine.dump.PlainDumpReader;
+import social.fedimon.engine.dump.RestoreFailed;
+import social.fedimon.engine.dump.RestoreListener;
+import social.fedimon.engine.dump.RestoreTarget;
+import social.fedimon.engine.dump.RestoringHandler;
+import social.fedimon.engine.dump.SqlGuard;
+import social.fedimon.engine.dump.TargetDatabase;
+import social.fedimon.engine.dump.TargetServer;
+import social.fedimon.engine.dump.TocEntry;
+import social.fedimon.engine.dump.TocFile;
+
+/**
+ * {@code fedimon restore}: the archive is read twice. First the whole of it is inspected, the dump
+ * through the SQL guard, so that a hostile statement anywhere rejects the dump before a single
+ * statement runs (one pass would have to run what comes first before seeing what comes last). Then
+ * it is read again and the dump restored, and every table's rows are counted against the dump's.
+ */
+public final class RestoreFlow {
+
+  /**
+   * How to restore.
+   *
+   * @param jobs connections used at once for table data and post-data
+   * @param clean drop what the role owns in the target first, instead of refusing a non-empty one
+   */
+  public record Options(int jobs, boolean clean) {}
+
+  private final ArchiveLimits limits;
+  private final DumpPolicy policy;
+
+  public RestoreFlow(ArchiveLimits limits, DumpPolicy policy) {
+    this.limits = limits;
+    this.policy = policy;
+  }
+
+  public Report restore(
+      Source source,
+      Secrets secrets,
+      RestoreTarget target,
+      Options options,
+      RestoreListener listener,
+      LongConsumer progress) {
+    try (Connection main = target.connect("pre-data")) {
+      listener.phase("checking the target");
+      TargetDatabase.checkRole(main);
+      if (TargetDatabase.userObjects(main) > 0) {
+        if (!options.clean()) {
+          return refused(
+              source,
+              secrets,
+              progress,
+              main,
+              "the database "
+                  + target.database()
+                  + " is not empty: restore into an empty database,"
+                  + " or give --clean to drop what the role owns in it first");
+        }
+        TargetDatabase.clean(main);
+      }
+      DumpPolicy againstTarget = policy.withTarget(TargetServer.of(main));
+      listener.phase("checking the archive");
+      Inspector.Inspection inspection =
+          new Inspector(limits, againstTarget).inspectInDepth(source, secrets, progress);
+      Report report = inspection.report();
+      if (!report.accepted()) {
+        return report;
+      }
+      Optional<DumpFinder.Found> dump = inspection.dump();
+      if (dump.isEmpty() || dump.get().format() == null) {
+        return with(
+            report,
+            Problem.of(ProblemCode.RESTORE_FAILED, "there is no PostgreSQL dump to restore"),
+            null);
+      }
+      listener.phase("pre-data");
+      try (RestoringHandler handler =
+          new RestoringHandler(target, main, options.jobs(), listener)) {
+        new ArchiveReader(limits, secrets)
+            .read(source, new Pass(dump.get(), againstTarget.newGuard(), handler), progress);
+        finishTocDump(dump.get(), againstTarget.newGuard(), handler);
+        handler.finish();
+        listener.phase("verifying");
+        Map<String, Long> restored = handler.countRows();
+        Map<String, Long> expected = report.database().rowCounts();
+        List<String> mismatches = new ArrayList<>();
+        if (expected != null) {
+          expected.forEach(
+              (table, rows) -> {
+                Long got = restored.get(table);
+                if (got == null || !got.equals(rows)) {
+                  mismatches.add(table + ": " + rows + " in the dump, " + got + " restored");
+                }
+              });
+        }
+        if (!mismatches.isEmpty()) {
+          throw new RestoreFailed(
+              "row counts differ after the restore: " + String.join("; ", mismatches));
+        }
+        return new Report(
+            report.verdict(),
+            report.layers(),
+            report.problems(),
+            report.env(),
+            report.database(),
+            report.media(),
+            report.other(),
+            new Report.Restored(target.database(), restored, null));
+      }
+    } catch (RestoreFailed e) {
+      return failed(source, e.getMessage());
+    } catch (SQLException e) {
+      return failed(source, "the database refused: " + e.getMessage());
+    } catch (IOException e) {
+      return failed(source, "reading the dump failed: " + e.getMessage());
+    }
+  }
+
+  /** Statements of a directory or tar dump that come after its table files. */
+  private static void finishTocDump(DumpFinder.Found dump, SqlGuard guard, RestoringHandler handler)
+      throws IOException {
+    if (dump.toc() != null) {
+      TocFile.statements(dump.toc(), guard, handler, TocEntry.SECTION_DATA);
+      TocFile.statements(dump.toc(), guard, handler, TocEntry.SECTION_POST_DATA);
+    }
+  }
+
+  /** The second pass: feeds the chosen dump to the restoring handler, ignores the rest. */
+  private static final class Pass implements EntryVisitor {
+    private final DumpFinder.Found dump;
+    private final SqlGuard guard;
+    private final RestoringHandler handler;
+    private final Map<String, TocEntry> tableFiles = new HashMap<>();
+    private boolean preDataDone;
+
+    Pass(DumpFinder.Found dump, SqlGuard guard, RestoringHandler handler) {
+      this.dump = dump;
+      this.guard = guard;
+      this.handler = handler;
+      if (dump.toc() != null) {
+        for (TocEntry entry : dump.toc().entries()) {
+          if (entry.isTableData() && entry.fileName() != null) {
+            tableFiles.put(entry.fileName(), entry);
+          }
+        }
+      }
+    }
+
+    @Override
+    public void file(ArchiveEntry entry, InputStream content) throws IOException {
+      if (dump.toc() != null) {
+        tocDumpFile(entry, content);
+        return;
+      }
+      if (!entry.name().equals(dump.entry()) && !(dump.entry().equals(entry.name()))) {
+        return;
+      }
+      if (dump.format() == DumpFormat.CUSTOM) {
+        new CustomDumpReader(guard).read(content, handler);
+      } else {
+        new PlainDumpReader(guard).read(content, handler);
+      }
+    }
+
+    private void tocDumpFile(ArchiveEntry entry, InputStream content) throws IOException {
+      if (!preDataDone) {
+        TocFile.statements(dump.toc(), guard, handler, TocEntry.SECTION_PRE_DATA);
+        preDataDone = true;
+      }
+      if (!entry.folder().equals(dump.folder())) {
+        return;
+      }
+      String baseName = entry.fileName().replaceAll("\\.(gz|lz4|zst)$", "");
+      TocEntry table = tableFiles.get(baseName);
+      if (table != null) {
+        TocFile.tableData(table, content, guard, handler);
+      }
+    }
+
+    @Override
+    public void problem(Problem problem) {}
+  }
+
+  private Report refused(
+      Source source, Secrets secrets, LongConsumer progress, Connection main, String message) {
+    return failed(source, message, ProblemCode.TARGET_REFUSED);
+  }
+
+  private static Report failed(Source source, String message) {
+    return failed(source, message, ProblemCode.RESTORE_FAILED);
+  }
+
+  private static Report failed(Source source, String message, ProblemCode code) {
+    Report.ProblemView problem =
+        new Report.ProblemView(code.code(), code.severity().label(), message, null);
+    return new Report(
+        Report.REJECTED,
+        List.of(),
+        List.of(problem),
+        null,
+        null,
+        new Report.Media(null, 0, 0, Map.of()),
+        new Report.Other(0, 0, List.of()),
+        null);
+  }
+
+  private static Report with(Report report, Problem problem, Report.Restored restored) {
+    List<Report.ProblemView> problems = new ArrayList<>(report.problems());
+    problems.add(
+        new Report.ProblemView(
+            problem.code().code(),
+            problem.code().severity().label(),
+            problem.message(),
+            problem.entry()));
+    return new Report(
+        problem.code().rejects() ? Report.REJECTED : report.verdict(),
+        report.layers(),
+        problems,
+        report.env(),
+        report.database(),
+        report.media(),
+        report.other(),
+        restored);
+  }
+}
