@@ -169,7 +169,7 @@ final class SevenZipContainer {
     SevenZFile.Builder builder =
         SevenZFile.builder()
             .setPath(file)
-            .setMaxMemoryLimitKb(walk.limits.xzMemoryKib())
+            .setMaxMemoryLimitKiB(walk.limits.xzMemoryKib())
             .setTryToRecoverBrokenArchives(false)
             .setUseDefaultNameForUnnamedEntries(true);
     if (password != null) {

@@ -68,7 +68,8 @@ public final class CustomDumpReader {
       int id = in.readInt("a data block id", 1, Integer.MAX_VALUE);
       TocEntry entry = byId.get(id);
       if (type == BLK_DATA) {
-        InputStream data = decompress(new ChunkedInputStream(in), toc.header().compression());
+        ChunkedInputStream chunks = new ChunkedInputStream(in);
+        InputStream data = new CopyTerminated(decompress(chunks, toc.header().compression()));
         if (entry != null && entry.isTableData() && entry.copyStatement() != null) {
           String copy = entry.copyStatement().strip();
           GuardDecision decision = guard.statement(copy, 0);
@@ -79,15 +80,19 @@ public final class CustomDumpReader {
           }
         }
         data.transferTo(java.io.OutputStream.nullOutputStream());
+        // a decoder stops at the end of its stream, before the chunk list's terminating zero
+        chunks.transferTo(java.io.OutputStream.nullOutputStream());
       } else if (type == BLK_BLOBS) {
         while (true) {
           long oid = in.readInt();
           if (oid == 0) {
             break;
           }
-          InputStream data = decompress(new ChunkedInputStream(in), toc.header().compression());
+          ChunkedInputStream chunks = new ChunkedInputStream(in);
+          InputStream data = decompress(chunks, toc.header().compression());
           handler.largeObject(oid, data);
           data.transferTo(java.io.OutputStream.nullOutputStream());
+          chunks.transferTo(java.io.OutputStream.nullOutputStream());
         }
       } else {
         throw in.corrupt("data block type " + type + " is unknown");

@@ -26,7 +26,8 @@ public final class PlainDumpReader {
     DumpHandler.Phase phase = DumpHandler.Phase.PRE_DATA;
     String pendingCopy = null;
     for (SqlLexer.Item item = lexer.next(); item != null; item = lexer.next()) {
-      if (!described) {
+      // pg_dump 17.6 writes \restrict before its version comments: describe at the first statement
+      if (!described && item instanceof SqlLexer.Statement) {
         handler.describe(
             new DumpDescription(
                 DumpFormat.PLAIN, lexer.dumpedBy(), lexer.dumpedFrom(), null, null));

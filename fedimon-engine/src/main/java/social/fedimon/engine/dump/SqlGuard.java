@@ -284,20 +284,24 @@ public final class SqlGuard {
     }
   }
 
+  /**
+   * Every LANGUAGE clause outside the function's dollar-quoted body must name a trusted language;
+   * one inside a single-quoted body counts too (refusing an odd function is the safe mistake).
+   */
   private GuardDecision function(String sql, long line, String text) {
-    String outside = withoutQuotedBodies(text);
-    Matcher language = LANGUAGE.matcher(outside);
-    String name = "sql";
-    if (language.find()) {
-      name =
+    Matcher language = LANGUAGE.matcher(withoutDollarBodies(text));
+    while (language.find()) {
+      String name =
           firstNonNull(language.group(1), language.group(2), language.group(3))
               .toLowerCase(Locale.ROOT);
+      if (!TRUSTED_LANGUAGES.contains(name)) {
+        return reject(
+            line,
+            "a function in the language " + name + " (only plpgsql and sql are allowed)",
+            text);
+      }
     }
-    if (TRUSTED_LANGUAGES.contains(name)) {
-      return new GuardDecision.Run(sql);
-    }
-    return reject(
-        line, "a function in the language " + name + " (only plpgsql and sql are allowed)", text);
+    return new GuardDecision.Run(sql);
   }
 
   private GuardDecision alter(String sql, String text, List<String> words, long line) {
@@ -453,9 +457,8 @@ public final class SqlGuard {
     return at;
   }
 
-  private static String withoutQuotedBodies(String text) {
-    return text.replaceAll("(?s)\\$([A-Za-z_][A-Za-z0-9_]*)?\\$.*?\\$\\1\\$", "\\$\\$")
-        .replaceAll("(?s)'(?:[^']|'')*'", "''");
+  private static String withoutDollarBodies(String text) {
+    return text.replaceAll("(?s)\\$([A-Za-z_][A-Za-z0-9_]*)?\\$.*?\\$\\1\\$", "\\$\\$");
   }
 
   private static @Nullable String databaseName(List<String> words) {

@@ -194,10 +194,11 @@ public final class SqlLexer {
   }
 
   private void noteTocComment(String comment) {
-    if (comment.startsWith(" Dumped from database version ")) {
-      dumpedFrom = versionOf(comment.substring(" Dumped from database version ".length()));
-    } else if (comment.startsWith(" Dumped by pg_dump version ")) {
-      dumpedBy = versionOf(comment.substring(" Dumped by pg_dump version ".length()));
+    // the comment text starts after the first '-': "- Dumped from database version 15.4"
+    if (comment.startsWith("- Dumped from database version ")) {
+      dumpedFrom = versionOf(comment.substring("- Dumped from database version ".length()));
+    } else if (comment.startsWith("- Dumped by pg_dump version ")) {
+      dumpedBy = versionOf(comment.substring("- Dumped by pg_dump version ".length()));
     }
     // pg_dump: "-- Name: accounts_pkey; Type: CONSTRAINT; Schema: public; Owner: mastodon"
     int type = comment.indexOf("; Type: ");

@@ -39,9 +39,15 @@ public final class TocFile {
     String copy = entry.copyStatement().strip();
     GuardDecision decision = guard.statement(copy, 0);
     if (decision instanceof GuardDecision.Run) {
-      handler.tableData(PlainDumpReader.tableOf(copy), SqlGuard.normalize(copy), rows);
+      handler.tableData(
+          PlainDumpReader.tableOf(copy), SqlGuard.normalize(copy), new CopyTerminated(rows));
     } else if (decision instanceof GuardDecision.Reject reject) {
       handler.problem(reject.problem());
     }
+  }
+
+  /** The rows of a table file: its content up to the COPY terminator line pg_dump ends it with. */
+  public static InputStream rows(InputStream tableFile) {
+    return new CopyTerminated(tableFile);
   }
 }

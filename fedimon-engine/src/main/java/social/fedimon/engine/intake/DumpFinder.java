@@ -190,12 +190,13 @@ final class DumpFinder {
       counted.transferTo(java.io.OutputStream.nullOutputStream());
       return counted.count();
     }
-    byte[] head = counted.readNBytes(KEPT_TABLE_FILE_BYTES + 1);
+    InputStream rowsOnly = TocFile.rows(counted);
+    byte[] head = rowsOnly.readNBytes(KEPT_TABLE_FILE_BYTES + 1);
     long rows = countLines(head);
     byte[] kept = head.length <= KEPT_TABLE_FILE_BYTES ? head : null;
     byte[] buffer = new byte[64 * 1024];
     int n;
-    while ((n = counted.read(buffer)) > 0) {
+    while ((n = rowsOnly.read(buffer)) > 0) {
       for (int i = 0; i < n; i++) {
         if (buffer[i] == '\n') {
           rows++;

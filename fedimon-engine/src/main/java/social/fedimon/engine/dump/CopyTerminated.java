@@ -1,0 +1,86 @@
+package social.fedimon.engine.dump;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The rows of an archive's table data: pg_dump ends them with the COPY terminator line {@code \.}
+ * and two empty lines (pg_dump.c writes {@code "\\.\n\n\n"}), which are no rows. Reads up to that
+ * line, then discards the rest.
+ */
+final class CopyTerminated extends InputStream {
+
+  private final InputStream in;
+  private final byte[] buffer = new byte[64 * 1024];
+  private int pos;
+  private int limit;
+  private boolean atLineStart = true;
+  private boolean done;
+
+  CopyTerminated(InputStream in) {
+    this.in = in;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xFF;
+  }
+
+  @Override
+  public int read(byte[] out, int off, int len) throws IOException {
+    if (done) {
+      return -1;
+    }
+    if (len == 0) {
+      return 0;
+    }
+    if (pos >= limit && !fill(0)) {
+      done = true;
+      return -1;
+    }
+    if (atLineStart && buffer[pos] == '\\' && terminator()) {
+      done = true;
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+      return -1;
+    }
+    int n = 0;
+    while (n < len && pos < limit) {
+      byte b = buffer[pos];
+      if (atLineStart && b == '\\' && n > 0) {
+        break;
+      }
+      out[off + n++] = b;
+      pos++;
+      atLineStart = b == '\n';
+    }
+    return n;
+  }
+
+  /** At a line start on a backslash: is this line exactly {@code \.}? */
+  private boolean terminator() throws IOException {
+    if (limit - pos < 3) {
+      System.arraycopy(buffer, pos, buffer, 0, limit - pos);
+      limit -= pos;
+      pos = 0;
+      fill(limit);
+    }
+    if (limit - pos < 2 || buffer[pos + 1] != '.') {
+      return false;
+    }
+    return limit - pos == 2 || buffer[pos + 2] == '\n' || buffer[pos + 2] == '\r';
+  }
+
+  private boolean fill(int from) throws IOException {
+    int n = in.read(buffer, from, buffer.length - from);
+    if (n <= 0) {
+      return from > 0;
+    }
+    if (from == 0) {
+      pos = 0;
+    }
+    limit = from + n;
+    return true;
+  }
+}
