@@ -46,7 +46,8 @@ SQL
   for _ in $(seq 1 320); do cat zero.zst; done > bomb.zst   # 20 GiB expanded
 fi
 
-fedimon() { echo "$JAVA $HEAP -jar $JAR inspect --format json $*"; }
+# the launcher users run, on the chosen JDK, with the heap capped
+fedimon() { echo "JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v "$JAVA")")")") FEDIMON_SKIP_BUILD=1 FEDIMON_JAVA_OPTS=$HEAP $REPO/bin/fedimon inspect --format json $*"; }
 expanded=$(stat -c %s b.tar)
 echo "Archive: $(numfmt --to=iec "$expanded") expanded (dump $(numfmt --to=iec "$(stat -c %s dump.sql)"), media 350 MB); $("$JAVA" -version 2>&1 | head -1)"
 echo

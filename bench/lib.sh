@@ -24,5 +24,6 @@ best_time() {
 ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
 
 ensure_jar() {
-  [[ -f "$JAR" ]] || (cd "$REPO" && ./mvnw -B -q -DskipTests package) >&2
+  # builds and extracts the jar if needed, exactly as a user's first run does
+  "$REPO/bin/fedimon" version > /dev/null
 }

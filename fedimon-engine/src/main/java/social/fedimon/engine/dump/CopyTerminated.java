@@ -45,16 +45,14 @@ final class CopyTerminated extends InputStream {
       in.transferTo(java.io.OutputStream.nullOutputStream());
       return -1;
     }
-    int n = 0;
-    while (n < len && pos < limit) {
-      byte b = buffer[pos];
-      if (atLineStart && b == '\\' && n > 0) {
-        break;
-      }
-      out[off + n++] = b;
-      pos++;
-      atLineStart = b == '\n';
-    }
+    int start = pos;
+    int end = Math.min(limit, pos + len);
+    int next = Newlines.lineStartingWithBackslash(buffer, start, end);
+    int stop = next < 0 ? end : next;
+    int n = stop - start;
+    System.arraycopy(buffer, start, out, off, n);
+    pos = stop;
+    atLineStart = buffer[stop - 1] == '\n';
     return n;
   }
 

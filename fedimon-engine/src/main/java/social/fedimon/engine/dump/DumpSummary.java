@@ -87,15 +87,11 @@ public final class DumpSummary implements DumpHandler {
   }
 
   static long countLines(InputStream rows) throws IOException {
-    byte[] buffer = new byte[64 * 1024];
+    byte[] buffer = new byte[256 * 1024];
     long lines = 0;
     int n;
     while ((n = rows.read(buffer)) > 0) {
-      for (int i = 0; i < n; i++) {
-        if (buffer[i] == '\n') {
-          lines++;
-        }
-      }
+      lines += Newlines.count(buffer, 0, n);
     }
     return lines;
   }

@@ -488,19 +488,16 @@ public final class SqlLexer {
           return -1;
         }
       }
-      int n = 0;
-      while (n < len && pos < limit) {
-        byte b = buffer[pos];
-        if (atLineStart && b == '\\' && n > 0) {
-          break; // let the next call check for the terminator with a fresh buffer view
-        }
-        out[off + n++] = b;
-        pos++;
-        atLineStart = b == '\n';
-        if (atLineStart) {
-          line++;
-        }
-      }
+      // copy up to the next line that starts with a backslash (it may be the terminator)
+      int start = pos;
+      int end = Math.min(limit, pos + len);
+      int next = Newlines.lineStartingWithBackslash(buffer, start, end);
+      int stop = next < 0 ? end : next;
+      line += Newlines.count(buffer, start, stop - start);
+      int n = stop - start;
+      System.arraycopy(buffer, start, out, off, n);
+      pos = stop;
+      atLineStart = buffer[stop - 1] == '\n';
       return n;
     }
 

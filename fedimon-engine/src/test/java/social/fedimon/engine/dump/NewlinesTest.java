@@ -1,0 +1,36 @@
+package social.fedimon.engine.dump;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.RepeatedTest;
+
+class NewlinesTest {
+
+  private final Random random = new Random();
+
+  @RepeatedTest(20)
+  void countsAndFindsExactlyWhatAByteLoopWould() {
+    byte[] bytes = new byte[random.nextInt(200)];
+    byte[] alphabet = {'\n', '\\', '.', 'a', 0x0A ^ 0x01, (byte) 0x8A, (byte) 0xDC, 0};
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = alphabet[random.nextInt(alphabet.length)];
+    }
+    int from = bytes.length == 0 ? 0 : random.nextInt(bytes.length);
+
+    long naiveCount = 0;
+    for (int i = from; i < bytes.length; i++) {
+      naiveCount += bytes[i] == '\n' ? 1 : 0;
+    }
+    int naiveIndex = -1;
+    for (int i = from + 1; i < bytes.length; i++) {
+      if (bytes[i] == '\\' && bytes[i - 1] == '\n') {
+        naiveIndex = i;
+        break;
+      }
+    }
+
+    assertThat(Newlines.count(bytes, from, bytes.length - from)).isEqualTo(naiveCount);
+    assertThat(Newlines.lineStartingWithBackslash(bytes, from, bytes.length)).isEqualTo(naiveIndex);
+  }
+}
