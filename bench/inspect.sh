@@ -51,21 +51,31 @@ fedimon() { echo "JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v "$
 expanded=$(stat -c %s b.tar)
 echo "Archive: $(numfmt --to=iec "$expanded") expanded (dump $(numfmt --to=iec "$(stat -c %s dump.sql)"), media 350 MB); $("$JAVA" -version 2>&1 | head -1)"
 echo
-echo "| archive | reference pipeline | reference s | fedimon inspect s | throughput ratio |"
-echo "|---|---|---|---|---|"
+LIB="$REPO/fedimon-cli/target/fedimon-run/lib"
+mkdir -p "$OUT/classes"
+"$(dirname "$(readlink -f "$(command -v "$JAVA")")")/javac" -d "$OUT/classes" -cp "$LIB/*" "$BENCH_DIR/LayerThroughput.java"
+layers() { echo "$JAVA $HEAP -cp '$OUT/classes:$LIB/*' LayerThroughput $*"; }
+echo "Columns: the reference pipeline's time; FédiMon's layers alone (bench/LayerThroughput.java: decode"
+echo "and read every entry, as the archive targets mean); the whole \`fedimon inspect\` (also reads the"
+echo "dump through the SQL guard and counts every row, sorts media, and starts a JVM). Ratios are"
+echo "throughput: reference time / FédiMon time."
+echo
+echo "| archive | reference pipeline | reference s | layers s | layers ratio | inspect s | inspect ratio |"
+echo "|---|---|---|---|---|---|---|"
 row() {
-  local archive=$1 reference=$2 extra=${3:-}
-  local r f
+  local archive=$1 reference=$2 extra=${3:-} secret=${4:-}
+  local r l f
   r=$(best_time "$reference")
+  l=$(best_time "$(layers "$archive" "$secret")")
   f=$(best_time "$(fedimon "$extra" "$archive")")
-  echo "| $archive | \`$reference\` | $r | $f | $(ratio "$r" "$f")× |"
+  echo "| $archive | \`$reference\` | $r | $l | $(ratio "$r" "$l")× | $f | $(ratio "$r" "$f")× |"
 }
 row b.tar.zst "zstd -dc b.tar.zst | tar -xO > /dev/null"
 row b.tar.gz "gzip -dc b.tar.gz | tar -xO > /dev/null"
 row b.tar.bz2 "bzip2 -dc b.tar.bz2 | tar -xO > /dev/null"
 row b.tar.xz "xz -dc b.tar.xz | tar -xO > /dev/null"
-row b.tar.zst.gpg "GNUPGHOME=\$(mktemp -d) gpg -q --batch --pinentry-mode loopback --passphrase bench -d b.tar.zst.gpg | zstd -dc | tar -xO > /dev/null" "--password bench"
-row b.tar.zst.age "age -d -i age.key b.tar.zst.age | zstd -dc | tar -xO > /dev/null" "--identity age.key"
+row b.tar.zst.gpg "GNUPGHOME=\$(mktemp -d) gpg -q --batch --pinentry-mode loopback --passphrase bench -d b.tar.zst.gpg | zstd -dc | tar -xO > /dev/null" "--password bench" bench
+row b.tar.zst.age "age -d -i age.key b.tar.zst.age | zstd -dc | tar -xO > /dev/null" "--identity age.key" age.key
 row b.7z "7zz x -so b.7z > /dev/null"
 row b.tar "tar -xOf b.tar > /dev/null"
 echo

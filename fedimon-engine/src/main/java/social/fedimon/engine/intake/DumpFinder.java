@@ -88,6 +88,15 @@ final class DumpFinder {
           social.fedimon.engine.Problem.of(
               social.fedimon.engine.ProblemCode.CORRUPT,
               "the dump is truncated: " + e.getMessage()));
+    } catch (IOException e) {
+      // a data block that does not decode; a damaged archive around it shows again when the
+      // archive reader reads on, and stops everything there
+      rejected(
+          entry,
+          format,
+          social.fedimon.engine.Problem.of(
+              social.fedimon.engine.ProblemCode.CORRUPT,
+              "the dump's data cannot be decoded: " + e.getMessage()));
     }
   }
 
