@@ -30,6 +30,7 @@ final class PgpDecryption {
   private PgpDecryption() {}
 
   static InputStream open(InputStream in, Secrets secrets, String where) throws IOException {
+    PgpProvider.install();
     if (secrets.pgpKeys().isEmpty() && secrets.passwords().isEmpty()) {
       throw BackupRejected.of(
           ProblemCode.SECRET_REQUIRED,

@@ -145,6 +145,7 @@ public final class Secrets {
   }
 
   private static List<PGPSecretKeyRing> pgpSecretKeys(byte[] bytes) {
+    PgpProvider.install();
     try {
       PGPSecretKeyRingCollection collection =
           PGPainless.readKeyRing().secretKeyRingCollection(new ByteArrayInputStream(bytes));

@@ -25,6 +25,9 @@ public final class DumpSummary implements DumpHandler {
   private final Map<String, Long> rowCounts = new TreeMap<>();
   private final SortedSet<String> migrations = new TreeSet<>();
   private final List<Problem> problems = new ArrayList<>();
+  private final Map<String, List<String>> columns = new TreeMap<>();
+  private static final java.util.regex.Pattern COPY_COLUMNS =
+      java.util.regex.Pattern.compile("(?is)^COPY\\s+\\S+\\s*\\((.*)\\)\\s+FROM\\s+stdin;?$");
   private long statements;
 
   @Override
@@ -40,6 +43,14 @@ public final class DumpSummary implements DumpHandler {
   @Override
   public void tableData(String table, String copyStatement, InputStream rows) throws IOException {
     String name = tableName(table);
+    java.util.regex.Matcher list = COPY_COLUMNS.matcher(copyStatement.strip());
+    if (list.matches()) {
+      List<String> names = new ArrayList<>();
+      for (String column : list.group(1).split(",")) {
+        names.add(column.strip().replace("\"", ""));
+      }
+      columns.put(name, List.copyOf(names));
+    }
     boolean migrationsTable = name.equals("schema_migrations");
     long count = migrationsTable ? readMigrations(rows) : countLines(rows);
     rowCounts.merge(name, count, Long::sum);
@@ -62,6 +73,11 @@ public final class DumpSummary implements DumpHandler {
   /** Rows per table; tables of schema public by their bare name. */
   public Map<String, Long> rowCounts() {
     return rowCounts;
+  }
+
+  /** Whether the dump's data for {@code table} has {@code column} (from its COPY statement). */
+  public boolean hasColumn(String table, String column) {
+    return columns.getOrDefault(table, List.of()).contains(column);
   }
 
   /** The versions in schema_migrations, sorted. */

@@ -235,7 +235,11 @@ final class DumpFinder {
           continue;
         }
         if (file.content() != null) {
-          dump.summary().tableFile(entry.qualifiedName(), new ByteArrayInputStream(file.content()));
+          dump.summary()
+              .tableData(
+                  entry.qualifiedName(),
+                  entry.copyStatement() == null ? "" : entry.copyStatement(),
+                  new ByteArrayInputStream(file.content()));
         } else {
           dump.summary().rowCounts().merge(entry.tag(), file.rows(), Long::sum);
         }

@@ -24,14 +24,34 @@ public final class Inspector {
 
   private final ArchiveLimits limits;
   private final DumpPolicy policy;
+  private final Expectations expectations;
+
+  /**
+   * What the backup is checked against, besides its own consistency.
+   *
+   * @param domain the instance request's domain, null when there is none
+   * @param target the release and fork the instance will run; null for the newest release of the
+   *     backup's own fork
+   */
+  public record Expectations(
+      @org.jspecify.annotations.Nullable String domain,
+      social.fedimon.engine.mastodon.Compatibility.@org.jspecify.annotations.Nullable Target
+          target) {
+    public static final Expectations NONE = new Expectations(null, null);
+  }
 
   public Inspector(ArchiveLimits limits) {
-    this(limits, DumpPolicy.DEFAULTS);
+    this(limits, DumpPolicy.DEFAULTS, Expectations.NONE);
   }
 
   public Inspector(ArchiveLimits limits, DumpPolicy policy) {
+    this(limits, policy, Expectations.NONE);
+  }
+
+  public Inspector(ArchiveLimits limits, DumpPolicy policy, Expectations expectations) {
     this.limits = limits;
     this.policy = policy;
+    this.expectations = expectations;
   }
 
   /**
@@ -57,7 +77,7 @@ public final class Inspector {
       classifier.problems.add(
           Problem.of(ProblemCode.CORRUPT, "a dump's table file cannot be read: " + e.getMessage()));
     }
-    Report report = report(classifier, classifier.readToEnd);
+    Report report = report(classifier, classifier.readToEnd, expectations);
     java.util.List<DumpFinder.Found> postgres =
         classifier.dumps.found.stream().filter(d -> d.format() != null).toList();
     java.util.Optional<DumpFinder.Found> dump =
@@ -67,7 +87,7 @@ public final class Inspector {
     return new Inspection(report, dump);
   }
 
-  private static Report report(Classifier found, boolean readToEnd) {
+  private static Report report(Classifier found, boolean readToEnd, Expectations expectations) {
     List<Problem> problems = new ArrayList<>(found.problems);
     if (readToEnd && unrecognized(found)) {
       Classifier.OtherFile file = found.others.get(0);
@@ -81,11 +101,45 @@ public final class Inspector {
                       .map(kind -> ": it looks like " + kind)
                       .orElse(""),
               file.name()));
-      return finish(found, problems, null, Optional.empty());
+      return finish(found, problems, null, Optional.empty(), null);
     }
     Optional<Classifier.EnvCandidate> env = found.chosenEnv();
     Report.Database database = database(found, problems, readToEnd);
-    return finish(found, problems, database, env);
+    social.fedimon.engine.mastodon.Releases.Detected detected = null;
+    if (database != null && database.mastodon() != null) {
+      DumpFinder.Found dump =
+          found.dumps.found.stream().filter(d -> d.format() != null).findFirst().orElseThrow();
+      detected =
+          social.fedimon.engine.mastodon.Releases.detect(
+              dump.summary().migrations(), dump.summary()::hasColumn);
+      database =
+          new Report.Database(
+              database.entry(),
+              database.format(),
+              database.compression(),
+              database.dumpedBy(),
+              database.dumpedFrom(),
+              new Report.Mastodon(detected.schemaVersion(), detected.release(), detected.fork()),
+              database.rowCounts(),
+              database.engine(),
+              database.extensions(),
+              database.roles());
+      social.fedimon.engine.mastodon.Compatibility.Target target =
+          expectations.target() != null
+              ? expectations.target()
+              : social.fedimon.engine.mastodon.Compatibility.Target.sameFork(detected);
+      problems.addAll(social.fedimon.engine.mastodon.Compatibility.check(detected, target));
+    }
+    social.fedimon.engine.mastodon.EnvCheck.Result envCheck = null;
+    if (env.isPresent()) {
+      envCheck =
+          social.fedimon.engine.mastodon.EnvCheck.check(
+              env.get().env(), detected == null ? null : detected.release(), expectations.domain());
+      for (Problem problem : envCheck.problems()) {
+        problems.add(new Problem(problem.code(), problem.message(), env.get().name()));
+      }
+    }
+    return finish(found, problems, database, env, envCheck);
   }
 
   /** A source with no layer at all, holding one file that is nothing we know. */
@@ -101,7 +155,8 @@ public final class Inspector {
       Classifier found,
       List<Problem> problems,
       Report.@org.jspecify.annotations.Nullable Database database,
-      Optional<Classifier.EnvCandidate> env) {
+      Optional<Classifier.EnvCandidate> env,
+      social.fedimon.engine.mastodon.EnvCheck.@org.jspecify.annotations.Nullable Result envCheck) {
     boolean readToEnd =
         problems.stream().noneMatch(p -> p.code() == ProblemCode.UNRECOGNIZED_FORMAT);
     if (env.isEmpty() && readToEnd && found.readToEnd) {
@@ -122,20 +177,26 @@ public final class Inspector {
                     new Report.ProblemView(
                         p.code().code(), p.code().severity().label(), p.message(), p.entry()))
             .toList(),
-        env.map(Inspector::envReport).orElse(null),
+        env.map(e -> envReport(e, envCheck)).orElse(null),
         database,
         found.media.report(),
         other(found),
         null);
   }
 
-  private static Report.Env envReport(Classifier.EnvCandidate candidate) {
+  private static Report.Env envReport(
+      Classifier.EnvCandidate candidate,
+      social.fedimon.engine.mastodon.EnvCheck.@org.jspecify.annotations.Nullable Result check) {
+    String localDomain =
+        check != null && check.localDomain() != null
+            ? check.localDomain()
+            : candidate.env().nonBlank("LOCAL_DOMAIN").orElse(null);
     return new Report.Env(
         candidate.name(),
-        candidate.env().nonBlank("LOCAL_DOMAIN").orElse(null),
+        localDomain,
         candidate.env().nonBlank("WEB_DOMAIN").orElse(null),
         candidate.env().keys(),
-        null);
+        check == null ? null : check.missingSecrets());
   }
 
   private static Report.@org.jspecify.annotations.Nullable Database database(
