@@ -14,6 +14,7 @@ import social.fedimon.engine.FedimonVersion;
     subcommands = {
       InspectCommand.class,
       RestoreCommand.class,
+      MediaCommand.class,
       ServeCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class

@@ -59,6 +59,13 @@ final class RestoreCommand implements Callable<Integer> {
   boolean clean;
 
   @Option(
+      names = "--media-to",
+      paramLabel = "URI",
+      description =
+          "Also upload the media, alongside the restore: file:///dir or s3://bucket/prefix.")
+  String mediaTo;
+
+  @Option(
       names = "--allow-extension",
       paramLabel = "NAME",
       description = "An extension the dump may create besides plpgsql (repeatable).")
@@ -97,6 +104,15 @@ final class RestoreCommand implements Callable<Integer> {
     allowed.addAll(extensions);
     DumpPolicy policy = new DumpPolicy(allowed, TargetServer.assumed(TargetServer.ASSUMED_MAJOR));
     Source source = Source.of(archive);
+    social.fedimon.engine.media.ObjectStore mediaStore;
+    try {
+      mediaStore =
+          mediaTo == null
+              ? null
+              : social.fedimon.engine.media.StoreLocation.open(mediaTo, System.getenv());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     Report report;
     try (Progress.LongConsumerCloseable progress =
         Progress.of("Reading", source.size(), System.err)) {
@@ -106,7 +122,7 @@ final class RestoreCommand implements Callable<Integer> {
                   source,
                   loaded,
                   target,
-                  new RestoreFlow.Options(jobs, clean),
+                  new RestoreFlow.Options(jobs, clean, mediaStore),
                   new PhaseLines(),
                   progress);
     }

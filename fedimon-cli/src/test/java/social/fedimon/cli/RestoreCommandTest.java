@@ -29,7 +29,8 @@ class RestoreCommandTest {
   }
 
   private int run(String... args) {
-    return Fedimon.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    return Fedimon.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+        .execute(args);
   }
 
   @Test
@@ -37,8 +38,15 @@ class RestoreCommandTest {
     String[] tenant = MastodonDatabase.createTenant();
 
     int status =
-        run("restore", dir.resolve("db.dump").toString(), "--database-url", "jdbc:" + MastodonDatabase.url(tenant[0], tenant[1]),
-            "--jobs", "3", "--format", "json");
+        run(
+            "restore",
+            dir.resolve("db.dump").toString(),
+            "--database-url",
+            "jdbc:" + MastodonDatabase.url(tenant[0], tenant[1]),
+            "--jobs",
+            "3",
+            "--format",
+            "json");
 
     assertThat(status).as(out.toString()).isEqualTo(0);
     JsonNode report = new ObjectMapper().readTree(out.toString());
@@ -51,7 +59,8 @@ class RestoreCommandTest {
   void aDatabaseThatIsNotEmptyIsRefusedWithExitOne() {
     String[] tenant = MastodonDatabase.createTenant();
     String url = MastodonDatabase.url(tenant[0], tenant[1]);
-    assertThat(run("restore", dir.resolve("db.dump").toString(), "--database-url", url)).isEqualTo(0);
+    assertThat(run("restore", dir.resolve("db.dump").toString(), "--database-url", url))
+        .isEqualTo(0);
 
     int status = run("restore", dir.resolve("db.dump").toString(), "--database-url", url);
 
@@ -63,13 +72,20 @@ class RestoreCommandTest {
   void wrongUsageExitsTwo() {
     assertThat(run("restore", dir.resolve("db.dump").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("--database-url");
-    assertThat(run("restore", dir.resolve("db.dump").toString(), "--database-url", "mysql://x/y")).isEqualTo(2);
+    assertThat(run("restore", dir.resolve("db.dump").toString(), "--database-url", "mysql://x/y"))
+        .isEqualTo(2);
     assertThat(run("restore", "-", "--database-url", "postgresql://x/y")).isEqualTo(2);
   }
 
   @Test
   void neverPrintsThePasswordOfTheDatabaseUrl() {
-    run("restore", dir.resolve("db.dump").toString(), "--database-url", "postgresql://u:hunter2@127.0.0.1:1/none", "--format", "json");
+    run(
+        "restore",
+        dir.resolve("db.dump").toString(),
+        "--database-url",
+        "postgresql://u:hunter2@127.0.0.1:1/none",
+        "--format",
+        "json");
 
     assertThat(out.toString() + err.toString()).doesNotContain("hunter2");
   }

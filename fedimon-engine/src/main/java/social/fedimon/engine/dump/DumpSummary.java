@@ -26,6 +26,8 @@ public final class DumpSummary implements DumpHandler {
   private final SortedSet<String> migrations = new TreeSet<>();
   private final List<Problem> problems = new ArrayList<>();
   private final Map<String, List<String>> columns = new TreeMap<>();
+  private final social.fedimon.engine.mastodon.MediaReferences media =
+      new social.fedimon.engine.mastodon.MediaReferences();
   private static final java.util.regex.Pattern COPY_COLUMNS =
       java.util.regex.Pattern.compile("(?is)^COPY\\s+\\S+\\s*\\((.*)\\)\\s+FROM\\s+stdin;?$");
   private long statements;
@@ -52,7 +54,15 @@ public final class DumpSummary implements DumpHandler {
       columns.put(name, List.copyOf(names));
     }
     boolean migrationsTable = name.equals("schema_migrations");
-    long count = migrationsTable ? readMigrations(rows) : countLines(rows);
+    long count;
+    if (migrationsTable) {
+      count = readMigrations(rows);
+    } else if (social.fedimon.engine.mastodon.MediaReferences.isMediaTable(name)
+        && columns.containsKey(name)) {
+      count = readMediaRows(name, columns.get(name), rows);
+    } else {
+      count = countLines(rows);
+    }
     rowCounts.merge(name, count, Long::sum);
   }
 
@@ -110,6 +120,30 @@ public final class DumpSummary implements DumpHandler {
       lines += Newlines.count(buffer, 0, n);
     }
     return lines;
+  }
+
+  private long readMediaRows(String table, List<String> names, InputStream rows)
+      throws IOException {
+    java.io.BufferedReader reader =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(rows, StandardCharsets.UTF_8), 1 << 16);
+    long count = 0;
+    String line;
+    while ((line = reader.readLine()) != null) {
+      count++;
+      List<String> fields = CopyText.fields(line);
+      Map<String, String> row = new java.util.HashMap<>();
+      for (int i = 0; i < Math.min(fields.size(), names.size()); i++) {
+        row.put(names.get(i), fields.get(i));
+      }
+      media.row(table, row);
+    }
+    return count;
+  }
+
+  /** The local media files the rows refer to. */
+  public social.fedimon.engine.mastodon.MediaReferences media() {
+    return media;
   }
 
   private long readMigrations(InputStream rows) throws IOException {

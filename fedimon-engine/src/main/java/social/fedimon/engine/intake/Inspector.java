@@ -148,7 +148,7 @@ public final class Inspector {
         && found.dumps.found.isEmpty()
         && found.envs.isEmpty()
         && found.others.size() == 1
-        && found.media.report().files() == 0;
+        && found.media.files() == 0;
   }
 
   private static Report finish(
@@ -179,9 +179,35 @@ public final class Inspector {
             .toList(),
         env.map(e -> envReport(e, envCheck)).orElse(null),
         database,
-        found.media.report(),
+        media(found, problems),
         other(found),
         null);
+  }
+
+  /** The media tree, checked against the local files the database refers to. */
+  private static Report.Media media(Classifier found, List<Problem> problems) {
+    List<DumpFinder.Found> postgres =
+        found.dumps.found.stream().filter(d -> d.format() != null).toList();
+    if (postgres.size() != 1 || !found.readToEnd) {
+      return found.media.report();
+    }
+    social.fedimon.engine.mastodon.MediaReferences references = postgres.get(0).summary().media();
+    social.fedimon.engine.mastodon.MediaReferences.Missing missing =
+        references.missingFrom(found.media.keys());
+    if (missing.count() > 0) {
+      problems.add(
+          Problem.of(
+              ProblemCode.MISSING_MEDIA,
+              missing.count()
+                  + " of the "
+                  + references.count()
+                  + " files uploaded on this instance that the database refers to are not in the"
+                  + " backup (for example "
+                  + String.join(", ", missing.sample())
+                  + "): these cannot be fetched again; add public/system, or give us read access"
+                  + " to the bucket that holds them"));
+    }
+    return found.media.report(references.count(), missing.count());
   }
 
   private static Report.Env envReport(

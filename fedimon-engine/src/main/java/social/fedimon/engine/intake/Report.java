@@ -89,9 +89,26 @@ public record Report(
    * @param files number of media files
    * @param bytes their total size
    * @param byCategory the same per top folder ({@code media_attachments}, {@code cache}...)
+   * @param local files uploaded on the instance, which cannot be fetched again (an extension)
+   * @param cached copies of remote media under cache/, which Mastodon can fetch again (an
+   *     extension)
+   * @param referenced local files the database refers to (an extension)
+   * @param missing of those, how many the backup lacks (an extension)
    */
   public record Media(
-      @Nullable String root, long files, long bytes, Map<String, Counts> byCategory) {}
+      @Nullable String root,
+      long files,
+      long bytes,
+      Map<String, Counts> byCategory,
+      @Nullable Counts local,
+      @Nullable Counts cached,
+      long referenced,
+      long missing) {
+
+    public static Media none() {
+      return new Media(null, 0, 0, Map.of(), new Counts(0, 0), new Counts(0, 0), 0, 0);
+    }
+  }
 
   /** A number of files and their bytes. */
   public record Counts(long files, long bytes) {}

@@ -46,7 +46,15 @@ public final class RestoreFlow {
    * @param jobs connections used at once for table data and post-data
    * @param clean drop what the role owns in the target first, instead of refusing a non-empty one
    */
-  public record Options(int jobs, boolean clean) {}
+  public record Options(
+      int jobs,
+      boolean clean,
+      social.fedimon.engine.media.@org.jspecify.annotations.Nullable ObjectStore mediaTo) {
+
+    public Options(int jobs, boolean clean) {
+      this(jobs, clean, null);
+    }
+  }
 
   private final ArchiveLimits limits;
   private final DumpPolicy policy;
@@ -96,6 +104,11 @@ public final class RestoreFlow {
             null);
       }
       listener.phase("pre-data");
+      // media go up from a second reader of the archive, alongside the database restore
+      MediaPass media =
+          options.mediaTo() == null
+              ? null
+              : MediaPass.start(limits, secrets, source, options.mediaTo());
       try (RestoringHandler handler =
           new RestoringHandler(target, main, options.jobs(), listener)) {
         new ArchiveReader(limits, secrets)
@@ -119,6 +132,11 @@ public final class RestoreFlow {
           throw new RestoreFailed(
               "row counts differ after the restore: " + String.join("; ", mismatches));
         }
+        Report.Counts mediaCounts = null;
+        if (media != null) {
+          listener.phase("media");
+          mediaCounts = media.finish();
+        }
         return new Report(
             report.verdict(),
             report.layers(),
@@ -127,7 +145,11 @@ public final class RestoreFlow {
             report.database(),
             report.media(),
             report.other(),
-            new Report.Restored(target.database(), restored, null));
+            new Report.Restored(target.database(), restored, mediaCounts));
+      } finally {
+        if (media != null) {
+          media.close();
+        }
       }
     } catch (RestoreFailed e) {
       return failed(source, e.getMessage());
@@ -221,7 +243,7 @@ public final class RestoreFlow {
         List.of(problem),
         null,
         null,
-        new Report.Media(null, 0, 0, Map.of()),
+        Report.Media.none(),
         new Report.Other(0, 0, List.of()),
         null);
   }

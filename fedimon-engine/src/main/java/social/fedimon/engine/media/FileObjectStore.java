@@ -36,6 +36,88 @@ public final class FileObjectStore implements ObjectStore {
   }
 
   @Override
+  public void put(
+      String key,
+      InputStream content,
+      long length,
+      String contentType,
+      java.util.Map<String, String> metadata) {
+    write(
+        key,
+        temp -> {
+          try (java.io.OutputStream out = Files.newOutputStream(temp)) {
+            long copied = content.transferTo(out);
+            if (copied != length) {
+              throw new IOException("expected " + length + " bytes for " + key + ", got " + copied);
+            }
+          }
+        });
+  }
+
+  @Override
+  public Upload startUpload(
+      String key, String contentType, java.util.Map<String, String> metadata) {
+    java.util.concurrent.ConcurrentSkipListMap<Integer, byte[]> parts =
+        new java.util.concurrent.ConcurrentSkipListMap<>();
+    return new Upload() {
+      @Override
+      public void part(int number, byte[] bytes, int length) {
+        parts.put(number, java.util.Arrays.copyOf(bytes, length));
+      }
+
+      @Override
+      public void complete() {
+        write(
+            key,
+            temp -> {
+              try (java.io.OutputStream out = Files.newOutputStream(temp)) {
+                for (byte[] part : parts.values()) {
+                  out.write(part);
+                }
+              }
+            });
+      }
+
+      @Override
+      public void abort() {
+        parts.clear();
+      }
+    };
+  }
+
+  @Override
+  public java.util.stream.Stream<StoredObject> list(String prefix) {
+    Path start = prefix.isEmpty() ? root : root.resolve(prefix);
+    if (!Files.isDirectory(start)) {
+      return java.util.stream.Stream.empty();
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(start)) {
+      java.util.List<StoredObject> objects = new java.util.ArrayList<>();
+      paths
+          .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+          .filter(p -> !p.getFileName().toString().endsWith(".tmp"))
+          .forEach(
+              p -> {
+                try {
+                  objects.add(
+                      new StoredObject(
+                          root.relativize(p).toString().replace('\\', '/'),
+                          Files.size(p),
+                          null,
+                          java.util.Map.of(),
+                          Files.getLastModifiedTime(p).toInstant()));
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      objects.sort(java.util.Comparator.comparing(StoredObject::key));
+      return objects.stream();
+    } catch (IOException e) {
+      throw new ObjectStoreException(location(), "could not list " + prefix, e);
+    }
+  }
+
+  @Override
   public Optional<StoredObject> head(String key) {
     Path path = resolve(key);
     try {

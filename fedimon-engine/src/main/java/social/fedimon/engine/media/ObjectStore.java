@@ -18,6 +18,35 @@ public interface ObjectStore extends AutoCloseable {
   /** Stores the content of {@code file} under {@code key}, replacing any object already there. */
   void put(String key, Path file, String contentType);
 
+  /**
+   * Stores exactly {@code length} bytes read from {@code content} under {@code key}, with user
+   * metadata, in one request.
+   */
+  void put(
+      String key,
+      InputStream content,
+      long length,
+      String contentType,
+      java.util.Map<String, String> metadata);
+
+  /** Starts an upload in parts (S3 multipart), for objects too big for one request. */
+  Upload startUpload(String key, String contentType, java.util.Map<String, String> metadata);
+
+  /** The objects under {@code prefix} (relative keys), sorted by key; metadata is not included. */
+  java.util.stream.Stream<StoredObject> list(String prefix);
+
+  /** An upload in parts; parts may be sent from several threads at once. */
+  interface Upload {
+    /** Sends part {@code number} (1-based, consecutive). */
+    void part(int number, byte[] bytes, int length);
+
+    /** Assembles the parts into the object. */
+    void complete();
+
+    /** Forgets the parts sent so far. */
+    void abort();
+  }
+
   /** Returns what is known of the object under {@code key}, or empty when there is none. */
   Optional<StoredObject> head(String key);
 

@@ -103,12 +103,133 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
+  public void put(
+      String key,
+      InputStream content,
+      long length,
+      String contentType,
+      java.util.Map<String, String> metadata) {
+    String fullKey = fullKey(key);
+    call(
+        () ->
+            client.putObject(
+                b ->
+                    b.bucket(settings.bucket())
+                        .key(fullKey)
+                        .contentType(contentType)
+                        .contentLength(length)
+                        .metadata(metadata),
+                RequestBody.fromInputStream(content, length)),
+        "store " + key);
+  }
+
+  @Override
+  public Upload startUpload(
+      String key, String contentType, java.util.Map<String, String> metadata) {
+    String fullKey = fullKey(key);
+    String[] id = new String[1];
+    call(
+        () ->
+            id[0] =
+                client
+                    .createMultipartUpload(
+                        b ->
+                            b.bucket(settings.bucket())
+                                .key(fullKey)
+                                .contentType(contentType)
+                                .metadata(metadata))
+                    .uploadId(),
+        "start uploading " + key);
+    java.util.concurrent.ConcurrentSkipListMap<Integer, String> parts =
+        new java.util.concurrent.ConcurrentSkipListMap<>();
+    return new Upload() {
+      @Override
+      public void part(int number, byte[] bytes, int length) {
+        call(
+            () ->
+                parts.put(
+                    number,
+                    client
+                        .uploadPart(
+                            b ->
+                                b.bucket(settings.bucket())
+                                    .key(fullKey)
+                                    .uploadId(id[0])
+                                    .partNumber(number)
+                                    .contentLength((long) length),
+                            RequestBody.fromInputStream(
+                                new java.io.ByteArrayInputStream(bytes, 0, length), length))
+                        .eTag()),
+            "upload part " + number + " of " + key);
+      }
+
+      @Override
+      public void complete() {
+        java.util.List<software.amazon.awssdk.services.s3.model.CompletedPart> completed =
+            parts.entrySet().stream()
+                .map(
+                    e ->
+                        software.amazon.awssdk.services.s3.model.CompletedPart.builder()
+                            .partNumber(e.getKey())
+                            .eTag(e.getValue())
+                            .build())
+                .toList();
+        call(
+            () ->
+                client.completeMultipartUpload(
+                    b ->
+                        b.bucket(settings.bucket())
+                            .key(fullKey)
+                            .uploadId(id[0])
+                            .multipartUpload(m -> m.parts(completed))),
+            "complete " + key);
+      }
+
+      @Override
+      public void abort() {
+        try {
+          client.abortMultipartUpload(
+              b -> b.bucket(settings.bucket()).key(fullKey).uploadId(id[0]));
+        } catch (SdkException e) {
+          // the store expires abandoned uploads itself; the original failure is what matters
+        }
+      }
+    };
+  }
+
+  @Override
+  public java.util.stream.Stream<StoredObject> list(String prefix) {
+    String base = prefix.isEmpty() ? settings.prefix() : ObjectKeys.join(settings.prefix(), prefix);
+    int strip = settings.prefix().isEmpty() ? 0 : ObjectKeys.join(settings.prefix(), "").length();
+    try {
+      return client
+          .listObjectsV2Paginator(b -> b.bucket(settings.bucket()).prefix(base))
+          .contents()
+          .stream()
+          // folder markers ("a/b/"), which some stores (S3Proxy's filesystem backend) list
+          .filter(o -> !o.key().endsWith("/"))
+          .map(
+              o ->
+                  new StoredObject(
+                      o.key().substring(Math.min(strip, o.key().length())),
+                      o.size(),
+                      unquote(o.eTag()),
+                      java.util.Map.of(),
+                      o.lastModified()));
+    } catch (SdkException e) {
+      throw failure("list " + prefix, e);
+    }
+  }
+
+  @Override
   public Optional<StoredObject> head(String key) {
     String fullKey = fullKey(key);
     try {
       HeadObjectResponse response =
           client.headObject(b -> b.bucket(settings.bucket()).key(fullKey));
-      return Optional.of(new StoredObject(key, response.contentLength(), unquote(response.eTag())));
+      return Optional.of(
+          new StoredObject(
+              key, response.contentLength(), unquote(response.eTag()), response.metadata()));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     } catch (S3Exception e) {

@@ -93,6 +93,7 @@ class InspectLayoutsTest {
     Report report = inspect(dir.resolve("live/.env.production"));
 
     assertThat(report.env().localDomain()).isEqualTo(InstanceTree.LOCAL_DOMAIN);
+    assertThat(report.env().missingSecrets()).isEmpty();
     assertThat(codes(report)).containsExactly("no-database");
     assertThat(report.verdict()).isEqualTo("rejected");
   }

@@ -1,0 +1,221 @@
+package social.fedimon.engine.media;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Uploads media to an object store while they are read, from whichever thread reads them: small
+ * files in one request, big ones in parts, with a bounded number of requests in flight so memory
+ * stays flat ({@code concurrency} x {@value #PART_BYTES} bytes at most). Incremental: a file
+ * already stored with the same size and MD5 is not sent again, so a re-run after a failure sends
+ * only what is missing. Transient errors are retried by the AWS SDK (its standard retry policy).
+ */
+public final class MediaUploader implements AutoCloseable {
+
+  /** S3's minimum part size is 5 MiB; 8 MiB keeps part counts low and memory modest. */
+  public static final int PART_BYTES = 8 << 20;
+
+  /**
+   * Requests at once: S3 scales with concurrency, a loopback S3Proxy to about the core count x 4.
+   */
+  public static final int DEFAULT_CONCURRENCY = 16;
+
+  private final ObjectStore store;
+  private final String prefix;
+  private final ExecutorService pool;
+  private final Semaphore inFlight;
+  private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+  private final AtomicLong files = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong skipped = new AtomicLong();
+  private final int totalPermits;
+
+  public MediaUploader(ObjectStore store, String prefix, int concurrency) {
+    this.store = store;
+    this.prefix = prefix;
+    this.pool =
+        Executors.newFixedThreadPool(
+            concurrency,
+            r -> {
+              Thread thread = new Thread(r, "fedimon-upload");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.inFlight = new Semaphore(concurrency);
+    this.totalPermits = concurrency;
+  }
+
+  /**
+   * Sends a file of {@code size} bytes under {@code key} (prefixed); returns once its bytes are
+   * read (the upload may still be under way: {@link #finish()} waits for all).
+   */
+  public void upload(String key, InputStream content, long size) throws IOException {
+    upload(key, content, size, Map.of());
+  }
+
+  /** As {@link #upload(String, InputStream, long)}, with more user metadata on the object. */
+  public void upload(String key, InputStream content, long size, Map<String, String> metadata)
+      throws IOException {
+    rethrow();
+    String fullKey = prefix.isEmpty() ? key : ObjectKeys.join(prefix, key);
+    String contentType = ContentTypes.of(key);
+    if (size <= PART_BYTES) {
+      byte[] data = content.readNBytes((int) size);
+      if (data.length != size || content.read() >= 0) {
+        throw new IOException(key + " is not the " + size + " bytes its archive entry declares");
+      }
+      String md5 = md5(data, data.length);
+      if (alreadyStored(fullKey, size, md5)) {
+        skipped.incrementAndGet();
+        return;
+      }
+      submit(
+          () ->
+              store.put(
+                  fullKey,
+                  new java.io.ByteArrayInputStream(data),
+                  data.length,
+                  contentType,
+                  withMd5(metadata, md5)),
+          data.length);
+      return;
+    }
+    uploadInParts(fullKey, contentType, content, size, metadata);
+  }
+
+  private static Map<String, String> withMd5(Map<String, String> metadata, String md5) {
+    Map<String, String> all = new java.util.HashMap<>(metadata);
+    all.put(StoredObject.MD5, md5);
+    return all;
+  }
+
+  private void uploadInParts(
+      String key, String contentType, InputStream content, long size, Map<String, String> metadata)
+      throws IOException {
+    MessageDigest digest = newMd5();
+    ObjectStore.Upload upload = store.startUpload(key, contentType, metadata);
+    long read = 0;
+    int number = 0;
+    try {
+      while (read < size) {
+        byte[] part = content.readNBytes((int) Math.min(PART_BYTES, size - read));
+        if (part.length == 0) {
+          throw new IOException(key + " ends after " + read + " of its " + size + " bytes");
+        }
+        digest.update(part);
+        read += part.length;
+        int partNumber = ++number;
+        acquire();
+        pool.execute(
+            () -> {
+              try {
+                upload.part(partNumber, part, part.length);
+              } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+              } finally {
+                inFlight.release();
+              }
+            });
+      }
+      awaitParts();
+      rethrow();
+      upload.complete();
+      files.incrementAndGet();
+      bytes.addAndGet(size);
+    } catch (IOException | RuntimeException e) {
+      upload.abort();
+      throw e;
+    }
+  }
+
+  /** Waits until every part sent so far is stored (the permits all come back). */
+  private void awaitParts() {
+    int permits = totalPermits;
+    inFlight.acquireUninterruptibly(permits);
+    inFlight.release(permits);
+  }
+
+  private boolean alreadyStored(String key, long size, String md5) {
+    Optional<StoredObject> existing = store.head(key);
+    return existing.isPresent()
+        && existing.get().size() == size
+        && (md5.equals(existing.get().metadata().get(StoredObject.MD5))
+            || md5.equals(existing.get().etag()));
+  }
+
+  private void submit(Runnable request, long size) {
+    acquire();
+    pool.execute(
+        () -> {
+          try {
+            request.run();
+            files.incrementAndGet();
+            bytes.addAndGet(size);
+          } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+          } finally {
+            inFlight.release();
+          }
+        });
+  }
+
+  private void acquire() {
+    inFlight.acquireUninterruptibly();
+  }
+
+  /** Waits for every upload; throws the first failure. */
+  public void finish() {
+    awaitParts();
+    rethrow();
+  }
+
+  private void rethrow() {
+    RuntimeException failed = failure.get();
+    if (failed != null) {
+      throw failed;
+    }
+  }
+
+  /** Files and bytes sent (not counting skipped ones). */
+  public long files() {
+    return files.get();
+  }
+
+  public long bytes() {
+    return bytes.get();
+  }
+
+  /** Files already stored with the same content, not sent again. */
+  public long skipped() {
+    return skipped.get();
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+
+  static String md5(byte[] data, int length) {
+    MessageDigest digest = newMd5();
+    digest.update(data, 0, length);
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static MessageDigest newMd5() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package social.fedimon.engine.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import social.fedimon.engine.testing.S3ProxyFixture;
+
+/** Copies between a folder and buckets on a real S3 API (S3Proxy), with multipart and resumes. */
+class MediaSyncTest {
+
+  @TempDir Path dir;
+
+  private Path mediaTree(int files) throws IOException {
+    Random random = new Random(7);
+    Path root = Files.createDirectories(dir.resolve("system"));
+    for (int i = 1; i <= files; i++) {
+      Path file =
+          root.resolve(
+              "media_attachments/files/000/000/"
+                  + String.format("%03d", i)
+                  + "/original/f"
+                  + i
+                  + ".png");
+      Files.createDirectories(file.getParent());
+      byte[] bytes = new byte[1000 + random.nextInt(50_000)];
+      random.nextBytes(bytes);
+      Files.write(file, bytes);
+    }
+    Path big = root.resolve("media_attachments/files/000/001/000/original/video.mp4");
+    Files.createDirectories(big.getParent());
+    byte[] bytes = new byte[MediaUploader.PART_BYTES * 2 + 12345];
+    random.nextBytes(bytes);
+    Files.write(big, bytes);
+    return root;
+  }
+
+  @Test
+  void copiesAFolderWithKeysAndContentTypesAndASecondSyncSendsNothing() throws IOException {
+    Path root = mediaTree(30);
+    try (FileObjectStore folder = new FileObjectStore(root);
+        S3ObjectStore bucket = S3ObjectStore.connect(S3ProxyFixture.newBucket())) {
+
+      MediaSync.Result first = MediaSync.sync(folder, bucket, 8, n -> {});
+      MediaSync.Result second = MediaSync.sync(folder, bucket, 8, n -> {});
+
+      assertThat(first.files()).isEqualTo(31);
+      assertThat(first.skipped()).isZero();
+      assertThat(second.files()).isZero();
+      assertThat(second.skipped()).isEqualTo(31);
+      String video = "media_attachments/files/000/001/000/original/video.mp4";
+      assertThat(bucket.head(video))
+          .get()
+          .extracting(StoredObject::size)
+          .isEqualTo(Files.size(root.resolve(video)));
+      try (InputStream in = bucket.open(video)) {
+        assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(root.resolve(video)));
+      }
+      assertThat(bucket.list("media_attachments").count()).isEqualTo(31);
+    }
+  }
+
+  @Test
+  void copiesBucketToBucketAndThenOnlyWhatChanged() throws IOException {
+    Path root = mediaTree(12);
+    try (FileObjectStore folder = new FileObjectStore(root);
+        S3ObjectStore theirs = S3ObjectStore.connect(S3ProxyFixture.newBucket());
+        S3ObjectStore ours = S3ObjectStore.connect(S3ProxyFixture.newBucket())) {
+      MediaSync.sync(folder, theirs, 4, n -> {});
+
+      MediaSync.Result first = MediaSync.sync(theirs, ours, 4, n -> {});
+      theirs.put(
+          "media_attachments/files/000/000/001/original/f1.png", new byte[] {1, 2, 3}, "image/png");
+      MediaSync.Result second = MediaSync.sync(theirs, ours, 4, n -> {});
+
+      assertThat(first.files()).isEqualTo(13);
+      assertThat(second.files()).as("only the changed file").isEqualTo(1);
+      assertThat(second.skipped()).isEqualTo(12);
+      try (InputStream in = ours.open("media_attachments/files/000/000/001/original/f1.png")) {
+        assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+      }
+    }
+  }
+
+  @Test
+  void anInterruptedTransferResumesWithWhatIsMissing() throws IOException {
+    Path root = mediaTree(20);
+    try (S3ObjectStore bucket = S3ObjectStore.connect(S3ProxyFixture.newBucket());
+        FileObjectStore folder = new FileObjectStore(root)) {
+      AtomicInteger calls = new AtomicInteger();
+      ObjectStore failing = new FailingAfter(bucket, 10, calls);
+
+      assertThatThrownBy(() -> MediaSync.sync(folder, failing, 1, n -> {}))
+          .isInstanceOf(ObjectStoreException.class);
+      long storedBefore = bucket.list("").count();
+      MediaSync.Result resumed = MediaSync.sync(folder, bucket, 4, n -> {});
+
+      assertThat(storedBefore).isBetween(1L, 20L);
+      assertThat(resumed.skipped()).isEqualTo(storedBefore);
+      assertThat(resumed.files()).isEqualTo(21 - storedBefore);
+      assertThat(bucket.list("").count()).isEqualTo(21);
+    }
+  }
+
+  /** A store that starts refusing writes after a number of them, as a dropped link would. */
+  private static final class FailingAfter implements ObjectStore {
+    private final ObjectStore store;
+    private final int limit;
+    private final AtomicInteger calls;
+
+    FailingAfter(ObjectStore store, int limit, AtomicInteger calls) {
+      this.store = store;
+      this.limit = limit;
+      this.calls = calls;
+    }
+
+    private void count() {
+      if (calls.incrementAndGet() > limit) {
+        throw new ObjectStoreException(store.location(), "connection reset");
+      }
+    }
+
+    @Override
+    public void put(String key, byte[] bytes, String contentType) {
+      count();
+      store.put(key, bytes, contentType);
+    }
+
+    @Override
+    public void put(String key, Path file, String contentType) {
+      count();
+      store.put(key, file, contentType);
+    }
+
+    @Override
+    public void put(
+        String key,
+        InputStream content,
+        long length,
+        String contentType,
+        java.util.Map<String, String> metadata) {
+      count();
+      store.put(key, content, length, contentType, metadata);
+    }
+
+    @Override
+    public Upload startUpload(
+        String key, String contentType, java.util.Map<String, String> metadata) {
+      count();
+      return store.startUpload(key, contentType, metadata);
+    }
+
+    @Override
+    public java.util.stream.Stream<StoredObject> list(String prefix) {
+      return store.list(prefix);
+    }
+
+    @Override
+    public java.util.Optional<StoredObject> head(String key) {
+      return store.head(key);
+    }
+
+    @Override
+    public InputStream open(String key) {
+      return store.open(key);
+    }
+
+    @Override
+    public void delete(String key) {
+      store.delete(key);
+    }
+
+    @Override
+    public void checkReachable() {
+      store.checkReachable();
+    }
+
+    @Override
+    public String location() {
+      return store.location();
+    }
+
+    @Override
+    public void close() {}
+  }
+}
