@@ -167,6 +167,7 @@ public final class Inspector {
                   + " variables with the instance request; without its secrets users are logged"
                   + " out and two-factor authentication breaks"));
     }
+    Report.Media media = media(found, problems);
     boolean rejected = problems.stream().anyMatch(p -> p.code().rejects());
     return new Report(
         rejected ? Report.REJECTED : Report.ACCEPTED,
@@ -179,7 +180,7 @@ public final class Inspector {
             .toList(),
         env.map(e -> envReport(e, envCheck)).orElse(null),
         database,
-        media(found, problems),
+        media,
         other(found),
         null);
   }

@@ -16,6 +16,12 @@ public final class MediaReferences {
   /** How many missing names a report shows. */
   public static final int SAMPLE = 5;
 
+  /**
+   * Names kept to pick the sample from (the rest are kept as hashes only): enough for every
+   * referenced file of a small instance, a few hundred KB for a big one.
+   */
+  static final int KEPT_NAMES = 10_000;
+
   /** Tables with attachments, and for each: attachment folder -> file name column. */
   static final Map<String, Map<String, String>> ATTACHMENTS =
       Map.of(
@@ -50,7 +56,7 @@ public final class MediaReferences {
             String key = table + "/" + attachment + "/" + partition(id) + "/original/" + fileName;
             expected.add(key);
             count++;
-            if (sample.size() < SAMPLE * 20) {
+            if (sample.size() < KEPT_NAMES) {
               sample.add(key);
             }
           }
