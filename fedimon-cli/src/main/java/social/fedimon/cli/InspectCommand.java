@@ -41,6 +41,8 @@ final class InspectCommand implements Callable<Integer> {
 
   @Mixin LimitOptions limits;
 
+  @Mixin ExpectationOptions expected;
+
   @Option(
       names = "--format",
       paramLabel = "text|json",
@@ -74,7 +76,12 @@ final class InspectCommand implements Callable<Integer> {
     Report report;
     PrintStream err = System.err;
     try (Progress.LongConsumerCloseable progress = Progress.of("Reading", source.size(), err)) {
-      report = new Inspector(limits.limits()).inspect(source, loaded, progress);
+      report =
+          new Inspector(
+                  limits.limits(),
+                  social.fedimon.engine.dump.DumpPolicy.DEFAULTS,
+                  expected.expectations(spec.commandLine()))
+              .inspect(source, loaded, progress);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (format == Format.json) {

@@ -75,6 +75,8 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Mixin LimitOptions limits;
 
+  @Mixin ExpectationOptions expected;
+
   @Option(names = "--format", paramLabel = "text|json", description = "text (default) or json.")
   InspectCommand.Format format = InspectCommand.Format.text;
 
@@ -117,7 +119,7 @@ final class RestoreCommand implements Callable<Integer> {
     try (Progress.LongConsumerCloseable progress =
         Progress.of("Reading", source.size(), System.err)) {
       report =
-          new RestoreFlow(limits.limits(), policy)
+          new RestoreFlow(limits.limits(), policy, expected.expectations(spec.commandLine()))
               .restore(
                   source,
                   loaded,

@@ -58,10 +58,16 @@ public final class RestoreFlow {
 
   private final ArchiveLimits limits;
   private final DumpPolicy policy;
+  private final Inspector.Expectations expectations;
 
   public RestoreFlow(ArchiveLimits limits, DumpPolicy policy) {
+    this(limits, policy, Inspector.Expectations.NONE);
+  }
+
+  public RestoreFlow(ArchiveLimits limits, DumpPolicy policy, Inspector.Expectations expectations) {
     this.limits = limits;
     this.policy = policy;
+    this.expectations = expectations;
   }
 
   public Report restore(
@@ -91,7 +97,8 @@ public final class RestoreFlow {
       DumpPolicy againstTarget = policy.withTarget(TargetServer.of(main));
       listener.phase("checking the archive");
       Inspector.Inspection inspection =
-          new Inspector(limits, againstTarget).inspectInDepth(source, secrets, progress);
+          new Inspector(limits, againstTarget, expectations)
+              .inspectInDepth(source, secrets, progress);
       Report report = inspection.report();
       if (!report.accepted()) {
         return report;
