@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Benchmark of issue 5: media into object storage (S3Proxy on loopback, filesystem backend),
+# all in the same run:
+#   aws s3 sync folder s3://a                 vs  fedimon media sync --from folder --to s3://b
+#   the same two commands again, nothing changed (the incremental case; target: <= 5% of the first)
+#   fedimon restore archive.tar (database only)  vs  fedimon restore archive.tar --media-to s3://c
+# The media: 3000 files, about 300 MB, in Mastodon's layout. Prints a Markdown table.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ensure_jar
+DATA="$OUT/media"
+mkdir -p "$DATA"
+cd "$DATA"
+PSQL="psql -X -q -h 127.0.0.1 -U postgres"
+TENANT=bench_tenant
+PORT=${S3_PORT:-18321}
+
+if [[ ! -d system ]]; then
+  echo "making the media (once): 3000 files, about 300 MB..." >&2
+  for i in $(seq 1 3000); do
+    d=$(printf 'system/media_attachments/files/000/%03d/%03d/original' $((i / 1000)) $((i % 1000)))
+    mkdir -p "$d"
+    head -c $((60000 + (i * 7919) % 80000)) /dev/urandom > "$d/$i.jpg"
+  done
+fi
+if [[ ! -f archive.tar ]]; then
+  # the database of bench/restore.sh when it exists, else the test schema alone
+  dump="$OUT/restore/custom.dump"
+  if [[ ! -f "$dump" ]]; then
+    $PSQL -c "DROP DATABASE IF EXISTS bench_media_source" postgres
+    $PSQL -c "CREATE DATABASE bench_media_source" postgres
+    $PSQL -v ON_ERROR_STOP=1 -f "$REPO/fedimon-engine/src/test/resources/social/fedimon/engine/testing/mastodon-schema.sql" bench_media_source > /dev/null
+    pg_dump -h 127.0.0.1 -U postgres -Fc -f schema.dump bench_media_source
+    dump=schema.dump
+  fi
+  cp "$dump" backup.dump
+  printf 'LOCAL_DOMAIN=bench.example\n' > .env.production
+  tar -cf archive.tar .env.production backup.dump system
+  rm backup.dump
+fi
+$PSQL -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$TENANT') THEN CREATE ROLE $TENANT LOGIN; END IF; END \$\$" postgres > /dev/null
+
+# S3Proxy, fresh buckets each run
+S3JAR=$(ls "$REPO"/fedimon-engine/target/tools/s3proxy.jar 2> /dev/null || ls ~/.m2/repository/org/gaul/s3proxy/*/s3proxy-*-jar-with-dependencies.jar | head -1)
+rm -rf objects && mkdir -p objects
+cat > s3proxy.properties << PROPS
+s3proxy.endpoint=http://127.0.0.1:$PORT
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=bench
+s3proxy.credential=bench-secret
+jclouds.provider=filesystem
+jclouds.identity=bench
+jclouds.credential=bench-secret
+jclouds.filesystem.basedir=$DATA/objects
+PROPS
+java -Xmx384m -jar "$S3JAR" --properties s3proxy.properties > s3proxy.log 2>&1 &
+S3PID=$!
+trap 'kill $S3PID 2> /dev/null || true' EXIT
+for _ in $(seq 1 100); do (echo > /dev/tcp/127.0.0.1/$PORT) 2> /dev/null && break; sleep 0.2; done
+
+export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret AWS_DEFAULT_REGION=us-east-1
+export AWS_ENDPOINT_URL=http://127.0.0.1:$PORT
+export AWS_REQUEST_CHECKSUM_CALCULATION=when_required AWS_RESPONSE_CHECKSUM_VALIDATION=when_required
+export FEDIMON_S3_CHECKSUMS_WHEN_REQUIRED=true
+for b in aws-sync fedimon-sync restore-media; do aws s3 mb "s3://$b" > /dev/null; done
+
+timed() { # seconds of one run of a command
+  local start end; start=$(date +%s.%N)
+  bash -o pipefail -c "$1" > /dev/null 2>&1 || { echo "FAILED: $1" >&2; return 1; }
+  end=$(date +%s.%N); printf '%.2f' "$(echo "$end - $start" | bc -l)"
+}
+FEDIMON="FEDIMON_SKIP_BUILD=1 FEDIMON_JAVA_OPTS=-Xmx512m $REPO/bin/fedimon"
+n=0
+fresh() {
+  n=$((n + 1)); local db="bench_media_${$}_$n"
+  $PSQL -c "CREATE DATABASE $db OWNER $TENANT TEMPLATE template0" postgres > /dev/null
+  echo "$db"
+}
+drop() { $PSQL -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" postgres > /dev/null; }
+
+echo "Media: $(find system -type f | wc -l) files, $(du -sh --apparent-size system | cut -f1); archive $(numfmt --to=iec "$(stat -c %s archive.tar)"); $(aws --version 2>&1 | head -1); $(java -version 2>&1 | head -1)"
+echo
+echo "| run | reference | reference s | fedimon | fedimon s | fedimon / reference |"
+echo "|---|---|---|---|---|---|"
+r1=$(timed "aws s3 sync system s3://aws-sync/")
+f1=$(timed "$FEDIMON media sync --from system --to s3://fedimon-sync/")
+echo "| first sync | \`aws s3 sync\` | $r1 | \`fedimon media sync\` | $f1 | $(ratio "$f1" "$r1") |"
+r2=$(timed "aws s3 sync system s3://aws-sync/")
+f2=$(timed "$FEDIMON media sync --from system --to s3://fedimon-sync/")
+echo "| second sync, nothing changed | \`aws s3 sync\` | $r2 | \`fedimon media sync\` | $f2 | $(ratio "$f2" "$r2") |"
+echo "| second / first | | $(ratio "$r2" "$r1") | | $(ratio "$f2" "$f1") | |"
+db1=$(fresh); d=$(timed "$FEDIMON restore archive.tar --jobs 2 --database-url postgresql://$TENANT@127.0.0.1:5432/$db1"); drop "$db1"
+db2=$(fresh); m=$(timed "$FEDIMON restore archive.tar --jobs 2 --media-to s3://restore-media/ --database-url postgresql://$TENANT@127.0.0.1:5432/$db2"); drop "$db2"
+echo "| restore with media | \`fedimon restore\` (database only) | $d | \`fedimon restore --media-to\` | $m | $(ratio "$m" "$d") |"
+echo
+echo "Objects: aws $(find objects/aws-sync -type f | wc -l), fedimon $(find objects/fedimon-sync -type f | wc -l), restore $(find objects/restore-media -type f | wc -l)."
+echo "Ratios are time: below 1.0 means FédiMon is faster. fedimon ran with -Xmx512m."
