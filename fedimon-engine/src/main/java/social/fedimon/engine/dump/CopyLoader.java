@@ -58,7 +58,7 @@ final class CopyLoader implements AutoCloseable {
         buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
         continue;
       }
-      lines += countNewlines(buffer, cut);
+      lines += Newlines.count(buffer, 0, cut);
       if (cut > 0 && failure.get() == null) {
         put(new Chunk(copy, table, buffer, cut));
       }
@@ -159,16 +159,6 @@ final class CopyLoader implements AutoCloseable {
       }
     }
     return -1;
-  }
-
-  private static long countNewlines(byte[] buffer, int length) {
-    long lines = 0;
-    for (int i = 0; i < length; i++) {
-      if (buffer[i] == '\n') {
-        lines++;
-      }
-    }
-    return lines;
   }
 
   @Override

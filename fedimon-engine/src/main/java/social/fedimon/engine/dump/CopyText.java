@@ -12,21 +12,33 @@ public final class CopyText {
   /** The fields of {@code line} (without its newline), decoded; null for NULL. */
   public static List<@Nullable String> fields(String line) {
     List<@Nullable String> fields = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    boolean escaped = false;
-    boolean isNull = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (c == '\t') {
-        fields.add(isNull ? null : field.toString());
-        field.setLength(0);
-        isNull = false;
-        continue;
+    int start = 0;
+    while (true) {
+      int tab = line.indexOf('\t', start);
+      int end = tab < 0 ? line.length() : tab;
+      int backslash = line.indexOf('\\', start);
+      // most fields hold no escape: take them as they are
+      fields.add(
+          backslash < 0 || backslash >= end
+              ? line.substring(start, end)
+              : decode(line, start, end));
+      if (tab < 0) {
+        return fields;
       }
-      if (c == '\\' && i + 1 < line.length()) {
+      start = tab + 1;
+    }
+  }
+
+  private static @Nullable String decode(String line, int start, int end) {
+    if (end - start == 2 && line.charAt(start + 1) == 'N') {
+      return null;
+    }
+    StringBuilder field = new StringBuilder(end - start);
+    for (int i = start; i < end; i++) {
+      char c = line.charAt(i);
+      if (c == '\\' && i + 1 < end) {
         char next = line.charAt(++i);
         switch (next) {
-          case 'N' -> isNull = field.length() == 0;
           case 't' -> field.append('\t');
           case 'n' -> field.append('\n');
           case 'r' -> field.append('\r');
@@ -35,12 +47,10 @@ public final class CopyText {
           case 'v' -> field.append('\u000B');
           default -> field.append(next);
         }
-        escaped = true;
-        continue;
+      } else {
+        field.append(c);
       }
-      field.append(c);
     }
-    fields.add(isNull ? null : field.toString());
-    return fields;
+    return field.toString();
   }
 }

@@ -62,4 +62,43 @@ final class Newlines {
     }
     return -1;
   }
+
+  /**
+   * One pass of {@link #count} and {@link #lineStartingWithBackslash} together, for the lexer's
+   * COPY data: scans {@code [from, to)} up to the first backslash after {@code from} that begins a
+   * line.
+   *
+   * @return that backslash's index (or {@code to}) in the high 32 bits, the number of newlines
+   *     before it in the low 32 bits; {@code to - from} must be below 2^31
+   */
+  static long scanCopyData(byte[] bytes, int from, int to) {
+    int count = 0;
+    int i = from;
+    long carry = 0; // 0x80 when the byte before the current word is a newline
+    for (; i + 8 <= to; i += 8) {
+      long word = (long) LONGS.get(bytes, i);
+      long x = word ^ NEWLINES;
+      long newlines = ~(((x & LOW7) + LOW7) | x | LOW7);
+      long b = word ^ BACKSLASHES;
+      long backslashes = ~(((b & LOW7) + LOW7) | b | LOW7);
+      long starts = backslashes & ((newlines << 8) | carry);
+      if (starts != 0) {
+        int k = Long.numberOfTrailingZeros(starts) >>> 3;
+        long before = k == 0 ? 0 : newlines & ((1L << (8 * k)) - 1);
+        return ((long) (i + k) << 32) | (count + Long.bitCount(before));
+      }
+      count += Long.bitCount(newlines);
+      carry = (newlines >>> 63) << 7;
+    }
+    for (; i < to; i++) {
+      byte c = bytes[i];
+      if (c == '\\' && i > from && bytes[i - 1] == '\n') {
+        return ((long) i << 32) | count;
+      }
+      if (c == '\n') {
+        count++;
+      }
+    }
+    return ((long) to << 32) | count;
+  }
 }

@@ -76,6 +76,8 @@ public final class RestoreTarget {
     }
     properties.setProperty("ApplicationName", "fedimon restore: " + purpose);
     properties.setProperty("reWriteBatchedInserts", "true");
+    // commits need not wait for the disk: the restore ends with one that does (RestoringHandler)
+    properties.setProperty("options", "-c synchronous_commit=off");
     return DriverManager.getConnection(jdbcUrl, properties);
   }
 

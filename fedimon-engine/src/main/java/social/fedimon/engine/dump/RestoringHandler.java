@@ -135,7 +135,24 @@ public final class RestoringHandler implements DumpHandler, AutoCloseable {
       loader.finish();
     }
     listener.phase("post-data");
-    new PostDataRunner(target, jobs, List.copyOf(session), listener).run(postData, main);
+    new PostDataRunner(target, jobs, List.copyOf(session), listener, rowsLoaded)
+        .run(postData, main);
+    makeDurable();
+  }
+
+  /**
+   * Every restore connection commits without waiting for the disk ({@code synchronous_commit=off},
+   * see {@link RestoreTarget#connect}); a crash of the server loses the restore, which then starts
+   * again. One last transaction that writes and commits synchronously flushes the write-ahead log
+   * up to itself, so everything before it is durable when we report success.
+   */
+  private void makeDurable() {
+    try (Statement statement = main.createStatement()) {
+      statement.execute("SET synchronous_commit = on");
+      statement.execute("SELECT pg_catalog.txid_current()");
+    } catch (SQLException e) {
+      throw new RestoreFailed("post-data", null, e.getMessage(), e);
+    }
   }
 
   /** Counts the rows of every table loaded, as the server sees them now. */

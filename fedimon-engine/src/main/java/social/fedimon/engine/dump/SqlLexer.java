@@ -491,9 +491,9 @@ public final class SqlLexer {
       // copy up to the next line that starts with a backslash (it may be the terminator)
       int start = pos;
       int end = Math.min(limit, pos + len);
-      int next = Newlines.lineStartingWithBackslash(buffer, start, end);
-      int stop = next < 0 ? end : next;
-      line += Newlines.count(buffer, start, stop - start);
+      long scan = Newlines.scanCopyData(buffer, start, end);
+      int stop = (int) (scan >>> 32);
+      line += (int) scan;
       int n = stop - start;
       System.arraycopy(buffer, start, out, off, n);
       pos = stop;

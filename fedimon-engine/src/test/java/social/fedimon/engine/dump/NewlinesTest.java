@@ -9,7 +9,7 @@ class NewlinesTest {
 
   private final Random random = new Random();
 
-  @RepeatedTest(20)
+  @RepeatedTest(500)
   void countsAndFindsExactlyWhatAByteLoopWould() {
     byte[] bytes = new byte[random.nextInt(200)];
     byte[] alphabet = {'\n', '\\', '.', 'a', 0x0A ^ 0x01, (byte) 0x8A, (byte) 0xDC, 0};
@@ -32,5 +32,14 @@ class NewlinesTest {
 
     assertThat(Newlines.count(bytes, from, bytes.length - from)).isEqualTo(naiveCount);
     assertThat(Newlines.lineStartingWithBackslash(bytes, from, bytes.length)).isEqualTo(naiveIndex);
+
+    int stop = naiveIndex < 0 ? bytes.length : naiveIndex;
+    long newlinesBefore = 0;
+    for (int i = from; i < stop; i++) {
+      newlinesBefore += bytes[i] == '\n' ? 1 : 0;
+    }
+    long scan = Newlines.scanCopyData(bytes, from, bytes.length);
+    assertThat(scan >>> 32).as("stop").isEqualTo(stop);
+    assertThat(scan & 0xFFFFFFFFL).as("newlines before it").isEqualTo(newlinesBefore);
   }
 }

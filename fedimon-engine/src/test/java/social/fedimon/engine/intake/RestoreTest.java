@@ -133,7 +133,7 @@ class RestoreTest {
 
     assertThat(report.problems())
         .extracting(Report.ProblemView::code)
-        .containsExactlyInAnyOrder("unsupported-statement", "no-env");
+        .containsExactlyInAnyOrder("unsupported-statement", "no-env", "missing-media");
     assertThat(report.restored()).isNotNull();
     assertThat(report.problems())
         .filteredOn(p -> p.code().equals("unsupported-statement"))

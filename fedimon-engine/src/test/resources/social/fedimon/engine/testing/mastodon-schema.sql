@@ -213,3 +213,6 @@ END
 $body$;
 CREATE TRIGGER markers_touch BEFORE UPDATE ON markers FOR EACH ROW EXECUTE FUNCTION touch_updated_at();
 COMMENT ON TABLE statuses IS 'Toots; a comment with ''quotes'', a ; and a \ backslash';
+-- An instance that once added a constraint without checking old rows: pg_dump writes it NOT VALID,
+-- and a restore must leave it so (the restore validates only the foreign keys it made NOT VALID).
+ALTER TABLE account_pins ADD CONSTRAINT fk_account_pins_legacy_target FOREIGN KEY (target_account_id) REFERENCES accounts(id) NOT VALID;

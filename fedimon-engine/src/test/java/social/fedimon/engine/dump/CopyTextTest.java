@@ -1,0 +1,22 @@
+package social.fedimon.engine.dump;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class CopyTextTest {
+
+  @Test
+  void splitsOnTabsAndDecodesEscapesNullsAndEmptyFields() {
+    assertThat(CopyText.fields("1\tphoto.jpg\t\\N\t\ta\\tb\\nc\\\\d\\re\\\\N\tü🐘"))
+        .isEqualTo(Arrays.asList("1", "photo.jpg", null, "", "a\tb\nc\\d\re\\N", "ü🐘"));
+  }
+
+  @Test
+  void aLineWithoutTabIsOneFieldAndATrailingTabAnEmptyOne() {
+    assertThat(CopyText.fields("only")).containsExactly("only");
+    assertThat(CopyText.fields("a\t")).containsExactly("a", "");
+    assertThat(CopyText.fields("\\N")).containsExactly((String) null);
+  }
+}
