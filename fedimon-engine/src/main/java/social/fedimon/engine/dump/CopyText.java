@@ -29,6 +29,34 @@ public final class CopyText {
     }
   }
 
+  /**
+   * Only the fields at {@code indexes} (ascending) of {@code line}, decoded; the others are skipped
+   * without being copied. A field past the end of the line is null.
+   */
+  public static @Nullable String[] select(String line, int[] indexes) {
+    @Nullable String[] values = new String[indexes.length];
+    int field = 0;
+    int start = 0;
+    int wanted = 0;
+    while (wanted < indexes.length) {
+      int tab = line.indexOf('\t', start);
+      int end = tab < 0 ? line.length() : tab;
+      if (field == indexes[wanted]) {
+        int backslash = line.indexOf('\\', start);
+        values[wanted++] =
+            backslash < 0 || backslash >= end
+                ? line.substring(start, end)
+                : decode(line, start, end);
+      }
+      if (tab < 0) {
+        break;
+      }
+      start = tab + 1;
+      field++;
+    }
+    return values;
+  }
+
   private static @Nullable String decode(String line, int start, int end) {
     if (end - start == 2 && line.charAt(start + 1) == 'N') {
       return null;

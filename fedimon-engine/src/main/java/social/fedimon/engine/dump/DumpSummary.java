@@ -113,6 +113,13 @@ public final class DumpSummary implements DumpHandler {
   }
 
   static long countLines(InputStream rows) throws IOException {
+    if (rows instanceof RowCounting counting) {
+      // the lexer counts lines as it looks for the end of the data: skip, and ask it
+      while (rows.skip(Long.MAX_VALUE) > 0) {
+        // skipping
+      }
+      return counting.rowsRead();
+    }
     byte[] buffer = new byte[256 * 1024];
     long lines = 0;
     int n;
@@ -124,6 +131,14 @@ public final class DumpSummary implements DumpHandler {
 
   private long readMediaRows(String table, List<String> names, InputStream rows)
       throws IOException {
+    java.util.Set<String> wanted = social.fedimon.engine.mastodon.MediaReferences.columns(table);
+    List<Integer> picked = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      if (wanted.contains(names.get(i))) {
+        picked.add(i);
+      }
+    }
+    int[] indexes = picked.stream().mapToInt(Integer::intValue).toArray();
     java.io.BufferedReader reader =
         new java.io.BufferedReader(
             new java.io.InputStreamReader(rows, StandardCharsets.UTF_8), 1 << 16);
@@ -131,10 +146,10 @@ public final class DumpSummary implements DumpHandler {
     String line;
     while ((line = reader.readLine()) != null) {
       count++;
-      List<String> fields = CopyText.fields(line);
+      String[] values = CopyText.select(line, indexes);
       Map<String, String> row = new java.util.HashMap<>();
-      for (int i = 0; i < Math.min(fields.size(), names.size()); i++) {
-        row.put(names.get(i), fields.get(i));
+      for (int i = 0; i < indexes.length; i++) {
+        row.put(names.get(indexes[i]), values[i]);
       }
       media.row(table, row);
     }

@@ -71,6 +71,15 @@ final class Newlines {
    * @return that backslash's index (or {@code to}) in the high 32 bits, the number of newlines
    *     before it in the low 32 bits; {@code to - from} must be below 2^31
    */
+  private static final long ONES = 0x0101010101010101L;
+
+  private static final long HIGH = 0x8080808080808080L;
+
+  private static long backslashStarts(long b, long newlines, long carry) {
+    long backslashes = ~(((b & LOW7) + LOW7) | b | LOW7);
+    return backslashes & ((newlines << 8) | carry);
+  }
+
   static long scanCopyData(byte[] bytes, int from, int to) {
     int count = 0;
     int i = from;
@@ -80,8 +89,8 @@ final class Newlines {
       long x = word ^ NEWLINES;
       long newlines = ~(((x & LOW7) + LOW7) | x | LOW7);
       long b = word ^ BACKSLASHES;
-      long backslashes = ~(((b & LOW7) + LOW7) | b | LOW7);
-      long starts = backslashes & ((newlines << 8) | carry);
+      // the cheap test first (it may see a backslash that is not there, never miss one)
+      long starts = ((b - ONES) & ~b & HIGH) == 0 ? 0 : backslashStarts(b, newlines, carry);
       if (starts != 0) {
         int k = Long.numberOfTrailingZeros(starts) >>> 3;
         long before = k == 0 ? 0 : newlines & ((1L << (8 * k)) - 1);

@@ -458,9 +458,10 @@ public final class SqlLexer {
    * The bytes of one COPY data block: every line up to one that is exactly {@code \.}. Rows end
    * with a newline in COPY text format (newlines inside values are written {@code \n}).
    */
-  private final class CopyDataStream extends InputStream {
+  private final class CopyDataStream extends InputStream implements RowCounting {
     private boolean atLineStart = true;
     private boolean done;
+    private long rows;
 
     @Override
     public int read() throws IOException {
@@ -471,11 +472,44 @@ public final class SqlLexer {
 
     @Override
     public int read(byte[] out, int off, int len) throws IOException {
-      if (done) {
+      if (len == 0) {
+        return done ? -1 : 0;
+      }
+      int start = advance(len);
+      if (start < 0) {
         return -1;
       }
-      if (len == 0) {
-        return 0;
+      int n = pos - start;
+      System.arraycopy(buffer, start, out, off, n);
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = 0;
+      while (skipped < n) {
+        int start = advance((int) Math.min(Integer.MAX_VALUE, n - skipped));
+        if (start < 0) {
+          break;
+        }
+        skipped += pos - start;
+      }
+      return skipped;
+    }
+
+    @Override
+    public long rowsRead() {
+      return rows;
+    }
+
+    /**
+     * Moves past up to {@code len} bytes of data, stopping before the next line that starts with a
+     * backslash (it may be the terminator); returns where they start in the buffer ({@code pos} is
+     * then where they end), or -1 at the end of the data.
+     */
+    private int advance(int len) throws IOException {
+      if (done) {
+        return -1;
       }
       if (pos >= limit && !fill()) {
         throw DumpRejected.of(
@@ -488,17 +522,15 @@ public final class SqlLexer {
           return -1;
         }
       }
-      // copy up to the next line that starts with a backslash (it may be the terminator)
       int start = pos;
-      int end = Math.min(limit, pos + len);
+      int end = (int) Math.min(limit, (long) pos + len);
       long scan = Newlines.scanCopyData(buffer, start, end);
       int stop = (int) (scan >>> 32);
       line += (int) scan;
-      int n = stop - start;
-      System.arraycopy(buffer, start, out, off, n);
+      rows += (int) scan;
       pos = stop;
       atLineStart = buffer[stop - 1] == '\n';
-      return n;
+      return start;
     }
 
     /** At a line start on a backslash: is this the {@code \.} line? Consumes it if so. */

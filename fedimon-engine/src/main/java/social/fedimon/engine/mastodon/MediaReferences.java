@@ -34,6 +34,16 @@ public final class MediaReferences {
   private final List<String> sample = new ArrayList<>();
   private long count;
 
+  /** The columns of {@code table} that {@link #row} looks at. */
+  public static java.util.Set<String> columns(String table) {
+    java.util.Set<String> columns = new java.util.HashSet<>();
+    columns.add("id");
+    columns.add("remote_url");
+    columns.add("domain");
+    columns.addAll(ATTACHMENTS.getOrDefault(table, Map.of()).values());
+    return columns;
+  }
+
   /** Whether rows of {@code table} name media files. */
   public static boolean isMediaTable(String table) {
     return ATTACHMENTS.containsKey(table);
@@ -46,7 +56,7 @@ public final class MediaReferences {
       return;
     }
     String id = row.get("id");
-    if (id == null || !id.matches("\\d{1,20}")) {
+    if (id == null || !isId(id)) {
       return;
     }
     attachments.forEach(
@@ -112,4 +122,17 @@ public final class MediaReferences {
 
   /** Missing local media: how many, and a sample of names. */
   public record Missing(long count, List<String> sample) {}
+
+  private static boolean isId(String text) {
+    if (text.isEmpty() || text.length() > 20) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
 }

@@ -19,4 +19,12 @@ class CopyTextTest {
     assertThat(CopyText.fields("a\t")).containsExactly("a", "");
     assertThat(CopyText.fields("\\N")).containsExactly((String) null);
   }
+
+  @Test
+  void selectsOnlyTheFieldsAskedFor() {
+    String line = "7\tskip\\tme\tphoto.jpg\t\\N\tlast";
+    assertThat(CopyText.select(line, new int[] {0, 2, 3, 4}))
+        .containsExactly("7", "photo.jpg", null, "last");
+    assertThat(CopyText.select(line, new int[] {1, 9})).containsExactly("skip\tme", null);
+  }
 }
