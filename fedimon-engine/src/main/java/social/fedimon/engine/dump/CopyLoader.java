@@ -43,8 +43,22 @@ final class CopyLoader implements AutoCloseable {
     }
   }
 
+  /** Sees each chunk of whole rows as it is sent; must not change the bytes. */
+  @FunctionalInterface
+  interface ChunkListener {
+    ChunkListener NONE = (bytes, length) -> {};
+
+    void chunk(byte[] bytes, int length);
+  }
+
   /** Sends {@code rows} in chunks; returns the number of rows (lines). */
   long load(String copy, String table, InputStream rows) throws IOException {
+    return load(copy, table, rows, ChunkListener.NONE);
+  }
+
+  /** Sends {@code rows} in chunks, shown to {@code listener} too; returns the number of rows. */
+  long load(String copy, String table, InputStream rows, ChunkListener listener)
+      throws IOException {
     long lines = 0;
     byte[] buffer = new byte[CHUNK_BYTES];
     int filled = 0;
@@ -61,6 +75,7 @@ final class CopyLoader implements AutoCloseable {
       lines += Newlines.count(buffer, 0, cut);
       if (cut > 0 && failure.get() == null) {
         put(new Chunk(copy, table, buffer, cut));
+        listener.chunk(buffer, cut);
       }
       if (end) {
         return lines;

@@ -73,8 +73,15 @@ public final class CustomDumpReader {
         if (entry != null && entry.isTableData() && entry.copyStatement() != null) {
           String copy = entry.copyStatement().strip();
           GuardDecision decision = guard.statement(copy, 0);
+          String table = PlainDumpReader.tableOf(copy);
+          if (decision instanceof GuardDecision.Run && !handler.wantsData(table)) {
+            // skipped without decompressing: what the block holds can only ever be COPY data
+            chunks.transferTo(java.io.OutputStream.nullOutputStream());
+            handler.tableData(table, SqlGuard.normalize(copy), InputStream.nullInputStream());
+            continue;
+          }
           if (decision instanceof GuardDecision.Run) {
-            handler.tableData(PlainDumpReader.tableOf(copy), SqlGuard.normalize(copy), data);
+            handler.tableData(table, SqlGuard.normalize(copy), data);
           } else if (decision instanceof GuardDecision.Reject reject) {
             handler.problem(reject.problem());
           }

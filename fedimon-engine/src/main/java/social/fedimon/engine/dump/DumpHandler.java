@@ -35,6 +35,14 @@ public interface DumpHandler {
    */
   void tableData(String table, String copyStatement, InputStream rows) throws IOException;
 
+  /**
+   * Whether {@link #tableData} should get {@code table}'s rows. When not, readers that can skip
+   * data without decoding it (the custom format's compressed blocks) do, and hand an empty stream.
+   */
+  default boolean wantsData(String table) {
+    return true;
+  }
+
   /** A large object's bytes. */
   default void largeObject(long oid, InputStream data) throws IOException {
     data.transferTo(java.io.OutputStream.nullOutputStream());

@@ -26,11 +26,46 @@ public final class DumpSummary implements DumpHandler {
   private final SortedSet<String> migrations = new TreeSet<>();
   private final List<Problem> problems = new ArrayList<>();
   private final Map<String, List<String>> columns = new TreeMap<>();
-  private final social.fedimon.engine.mastodon.MediaReferences media =
+  private social.fedimon.engine.mastodon.MediaReferences media =
       new social.fedimon.engine.mastodon.MediaReferences();
+  private final boolean countRows;
+  private boolean counted;
   private static final java.util.regex.Pattern COPY_COLUMNS =
       java.util.regex.Pattern.compile("(?is)^COPY\\s+\\S+\\s*\\((.*)\\)\\s+FROM\\s+stdin;?$");
   private long statements;
+
+  /** A summary that counts every table's rows and notes the media files they name. */
+  public DumpSummary() {
+    this(true);
+  }
+
+  /**
+   * @param countRows false to read only what decides whether the dump is acceptable (statements,
+   *     COPY column lists, schema_migrations): a restore counts rows and media as it loads them,
+   *     then {@link #fill}s them in
+   */
+  public DumpSummary(boolean countRows) {
+    this.countRows = countRows;
+    this.counted = countRows;
+  }
+
+  /** Whether {@link #rowCounts} holds every table: counted here, or filled in by a restore. */
+  public boolean counted() {
+    return counted;
+  }
+
+  @Override
+  public boolean wantsData(String table) {
+    return countRows || tableName(table).equals("schema_migrations");
+  }
+
+  /** Rows and media counted while restoring, in place of what this summary did not count. */
+  public void fill(Map<String, Long> rows, social.fedimon.engine.mastodon.MediaReferences media) {
+    rowCounts.clear();
+    rowCounts.putAll(rows);
+    this.media = media;
+    this.counted = true;
+  }
 
   @Override
   public void describe(DumpDescription description) {
@@ -45,15 +80,14 @@ public final class DumpSummary implements DumpHandler {
   @Override
   public void tableData(String table, String copyStatement, InputStream rows) throws IOException {
     String name = tableName(table);
-    java.util.regex.Matcher list = COPY_COLUMNS.matcher(copyStatement.strip());
-    if (list.matches()) {
-      List<String> names = new ArrayList<>();
-      for (String column : list.group(1).split(",")) {
-        names.add(column.strip().replace("\"", ""));
-      }
-      columns.put(name, List.copyOf(names));
+    List<String> names = copyColumns(copyStatement);
+    if (!names.isEmpty()) {
+      columns.put(name, names);
     }
     boolean migrationsTable = name.equals("schema_migrations");
+    if (!wantsData(table)) {
+      return;
+    }
     long count;
     if (migrationsTable) {
       count = readMigrations(rows);
@@ -101,6 +135,19 @@ public final class DumpSummary implements DumpHandler {
 
   public long statements() {
     return statements;
+  }
+
+  /** The column list of {@code COPY table (a, b) FROM stdin;}, unquoted; empty without one. */
+  static List<String> copyColumns(String copyStatement) {
+    java.util.regex.Matcher list = COPY_COLUMNS.matcher(copyStatement.strip());
+    if (!list.matches()) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (String column : list.group(1).split(",")) {
+      names.add(column.strip().replace("\"", ""));
+    }
+    return List.copyOf(names);
   }
 
   /** {@code public.accounts} is {@code accounts}; other schemas keep their name. */

@@ -42,6 +42,7 @@ public final class RestoringHandler implements DumpHandler, AutoCloseable {
   private final List<String> postData = new ArrayList<>();
   private final Map<String, Long> rowsLoaded = new LinkedHashMap<>();
   private final List<Problem> warnings = new ArrayList<>();
+  private final MediaRows mediaRows = new MediaRows();
   private CopyLoader loader;
   private String phase = "pre-data";
 
@@ -93,7 +94,13 @@ public final class RestoringHandler implements DumpHandler, AutoCloseable {
       listener.phase("data");
       loader = new CopyLoader(target, jobs, List.copyOf(session));
     }
-    long rowCount = loader.load(copyStatement, table, rows);
+    String name = DumpSummary.tableName(table);
+    long rowCount =
+        loader.load(
+            copyStatement,
+            table,
+            rows,
+            mediaRows.forTable(name, DumpSummary.copyColumns(copyStatement)));
     rowsLoaded.merge(table, rowCount, Long::sum);
     listener.tableDone(table, rowCount);
   }
@@ -170,12 +177,26 @@ public final class RestoringHandler implements DumpHandler, AutoCloseable {
     return counts;
   }
 
+  /** Rows sent per table (bare names for schema public, as in reports). */
+  public Map<String, Long> rowsSent() {
+    Map<String, Long> rows = new java.util.TreeMap<>();
+    rowsLoaded.forEach(
+        (table, count) -> rows.merge(DumpSummary.tableName(table), count, Long::sum));
+    return rows;
+  }
+
+  /** The local media files the restored rows name; call once, after {@link #finish}. */
+  public social.fedimon.engine.mastodon.MediaReferences mediaReferences() {
+    return mediaRows.finish();
+  }
+
   public List<Problem> warnings() {
     return warnings;
   }
 
   @Override
   public void close() {
+    mediaRows.close();
     if (loader != null) {
       loader.close();
     }

@@ -63,8 +63,13 @@ final class Classifier implements EntryVisitor {
   record OtherFile(String name, long bytes) {}
 
   Classifier(String sourceName, social.fedimon.engine.dump.DumpPolicy policy) {
+    this(sourceName, policy, true);
+  }
+
+  /** {@code countRows}: see {@link social.fedimon.engine.dump.DumpSummary#DumpSummary(boolean)}. */
+  Classifier(String sourceName, social.fedimon.engine.dump.DumpPolicy policy, boolean countRows) {
     this.sourceName = sourceName;
-    this.dumps = new DumpFinder(sourceName, policy);
+    this.dumps = new DumpFinder(sourceName, policy, countRows);
   }
 
   @Override

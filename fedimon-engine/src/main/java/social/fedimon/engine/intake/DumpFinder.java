@@ -66,9 +66,12 @@ final class DumpFinder {
   final List<Found> found = new ArrayList<>();
   private final Map<String, Map<String, TableFile>> tableFiles = new HashMap<>();
 
-  DumpFinder(String sourceName, DumpPolicy policy) {
+  private final boolean countRows;
+
+  DumpFinder(String sourceName, DumpPolicy policy, boolean countRows) {
     this.sourceName = sourceName;
     this.policy = policy;
+    this.countRows = countRows;
   }
 
   /**
@@ -133,7 +136,7 @@ final class DumpFinder {
     }
     DumpFormat format = ((DumpSniffer.PostgreSql) kind).format();
     SqlGuard guard = policy.newGuard();
-    DumpSummary summary = new DumpSummary();
+    DumpSummary summary = new DumpSummary(countRows);
     boolean toc = entry.fileName().equals("toc.dat") && format == DumpFormat.DIRECTORY;
     if (toc) {
       ArchiveToc archiveToc = TocFile.read(content);

@@ -2,6 +2,7 @@ package social.fedimon.engine.intake;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 import social.fedimon.engine.BackupRejected;
@@ -58,7 +59,8 @@ public final class Inspector {
    * The report and, for a restore, the dump it chose (with its table of contents for the directory
    * and tar formats).
    */
-  record Inspection(Report report, java.util.Optional<DumpFinder.Found> dump) {}
+  record Inspection(
+      Report report, java.util.Optional<DumpFinder.Found> dump, Classifier classifier) {}
 
   /** Inspects {@code source}; never throws for a bad backup: that is what the report is for. */
   public Report inspect(Source source, Secrets secrets, LongConsumer progress) {
@@ -66,7 +68,17 @@ public final class Inspector {
   }
 
   Inspection inspectInDepth(Source source, Secrets secrets, LongConsumer progress) {
-    Classifier classifier = new Classifier(source.name(), policy);
+    return inspectInDepth(source, secrets, progress, true);
+  }
+
+  /**
+   * @param countRows false for a restore's first pass: only what decides acceptance is read, the
+   *     restore counts rows and media as it loads them and asks for the report again with {@link
+   *     #reportWith}
+   */
+  Inspection inspectInDepth(
+      Source source, Secrets secrets, LongConsumer progress, boolean countRows) {
+    Classifier classifier = new Classifier(source.name(), policy, countRows);
     try {
       new ArchiveReader(limits, secrets).read(source, classifier, progress);
       classifier.dumps.resolve();
@@ -84,7 +96,17 @@ public final class Inspector {
         postgres.size() == 1
             ? java.util.Optional.of(tarIfRestoreScriptBeside(postgres.get(0), classifier))
             : java.util.Optional.empty();
-    return new Inspection(report, dump);
+    return new Inspection(report, dump, classifier);
+  }
+
+  /** The report of {@code inspection} again, with rows and media counted by a restore. */
+  Report reportWith(
+      Inspection inspection,
+      Map<String, Long> rows,
+      social.fedimon.engine.mastodon.MediaReferences media) {
+    inspection.dump().orElseThrow().summary().fill(rows, media);
+    Classifier classifier = inspection.classifier();
+    return report(classifier, classifier.readToEnd, expectations);
   }
 
   private static Report report(Classifier found, boolean readToEnd, Expectations expectations) {
@@ -189,7 +211,7 @@ public final class Inspector {
   private static Report.Media media(Classifier found, List<Problem> problems) {
     List<DumpFinder.Found> postgres =
         found.dumps.found.stream().filter(d -> d.format() != null).toList();
-    if (postgres.size() != 1 || !found.readToEnd) {
+    if (postgres.size() != 1 || !found.readToEnd || !postgres.get(0).summary().counted()) {
       return found.media.report();
     }
     social.fedimon.engine.mastodon.MediaReferences references = postgres.get(0).summary().media();
@@ -328,7 +350,7 @@ public final class Inspector {
         postgres
             ? new Report.Mastodon(migrations.isEmpty() ? null : migrations.last(), null, null)
             : null,
-        postgres ? dump.summary().rowCounts() : null,
+        postgres && dump.summary().counted() ? dump.summary().rowCounts() : null,
         dump.engine(),
         postgres ? List.copyOf(dump.guard().extensions()) : null,
         postgres ? List.copyOf(dump.guard().rolesReferenced()) : null);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
+import social.fedimon.engine.BackupRejected;
 import social.fedimon.engine.Problem;
 import social.fedimon.engine.ProblemCode;
 import social.fedimon.engine.archive.ArchiveEntry;
@@ -96,9 +97,9 @@ public final class RestoreFlow {
       }
       DumpPolicy againstTarget = policy.withTarget(TargetServer.of(main));
       listener.phase("checking the archive");
-      Inspector.Inspection inspection =
-          new Inspector(limits, againstTarget, expectations)
-              .inspectInDepth(source, secrets, progress);
+      // the first pass decides, before anything runs; rows and media are counted by the second
+      Inspector inspector = new Inspector(limits, againstTarget, expectations);
+      Inspector.Inspection inspection = inspector.inspectInDepth(source, secrets, progress, false);
       Report report = inspection.report();
       if (!report.accepted()) {
         return report;
@@ -123,8 +124,9 @@ public final class RestoreFlow {
         finishTocDump(dump.get(), againstTarget.newGuard(), handler);
         handler.finish();
         listener.phase("verifying");
+        Map<String, Long> expected = handler.rowsSent();
+        report = inspector.reportWith(inspection, expected, handler.mediaReferences());
         Map<String, Long> restored = handler.countRows();
-        Map<String, Long> expected = report.database().rowCounts();
         List<String> mismatches = new ArrayList<>();
         if (expected != null) {
           expected.forEach(
@@ -160,6 +162,14 @@ public final class RestoreFlow {
       }
     } catch (RestoreFailed e) {
       return failed(source, e.getMessage());
+    } catch (BackupRejected e) {
+      // damage the first pass could not see (it does not decompress a custom dump's data)
+      return failed(
+          source,
+          "the restore stopped: "
+              + e.problem().message()
+              + "; the target holds a partial restore: restore again with --clean",
+          e.problem().code());
     } catch (SQLException e) {
       return failed(source, "the database refused: " + e.getMessage());
     } catch (IOException e) {

@@ -31,7 +31,11 @@ public final class MediaReferences {
           "site_uploads", Map.of("files", "file_file_name"));
 
   private final KeySet expected = new KeySet();
-  private final List<String> sample = new ArrayList<>();
+
+  /** The smallest names seen, largest on top: the same sample whatever order rows come in. */
+  private final java.util.PriorityQueue<String> sample =
+      new java.util.PriorityQueue<>(java.util.Comparator.reverseOrder());
+
   private long count;
 
   /** The columns of {@code table} that {@link #row} looks at. */
@@ -67,6 +71,9 @@ public final class MediaReferences {
             expected.add(key);
             count++;
             if (sample.size() < KEPT_NAMES) {
+              sample.add(key);
+            } else if (key.compareTo(sample.peek()) < 0) {
+              sample.poll();
               sample.add(key);
             }
           }
@@ -111,7 +118,9 @@ public final class MediaReferences {
   public Missing missingFrom(KeySet present) {
     long missing;
     List<String> names = new ArrayList<>();
-    for (String key : sample) {
+    List<String> sorted = new ArrayList<>(sample);
+    java.util.Collections.sort(sorted);
+    for (String key : sorted) {
       if (!present.contains(key) && names.size() < SAMPLE) {
         names.add(key);
       }

@@ -125,6 +125,21 @@ class RestoreTest {
     assertThat(MastodonDatabase.checksums(tenant[1])).isEqualTo(sourceChecksums);
     assertThat(MastodonDatabase.structure(tenant[1])).isEqualTo(sourceStructure);
     assertThat(MastodonDatabase.owners(tenant[1])).containsExactly(tenant[0]);
+    // the restore counts rows and media as it loads them: its report says what inspect says
+    Report inspected =
+        new Inspector(ArchiveLimits.DEFAULTS)
+            .inspect(Source.of(dir.resolve(archive)), Secrets.none(), bytes -> {});
+    assertThat(report.database().rowCounts()).isEqualTo(inspected.database().rowCounts());
+    assertThat(report.restored().rowCounts()).isEqualTo(inspected.database().rowCounts());
+    // (inspect does not know the target server; restore names its exact version in warnings)
+    assertThat(report.problems())
+        .extracting(Report.ProblemView::code)
+        .isEqualTo(inspected.problems().stream().map(Report.ProblemView::code).toList());
+    assertThat(report.problems())
+        .filteredOn(p -> p.code().equals("missing-media"))
+        .isEqualTo(
+            inspected.problems().stream().filter(p -> p.code().equals("missing-media")).toList());
+    assertThat(report.media()).isEqualTo(inspected.media());
   }
 
   @Test

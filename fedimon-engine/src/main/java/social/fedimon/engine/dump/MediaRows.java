@@ -1,0 +1,123 @@
+package social.fedimon.engine.dump;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.jspecify.annotations.Nullable;
+import social.fedimon.engine.mastodon.MediaReferences;
+
+/**
+ * Notes the media files that rows name, from the chunks a restore sends, on a thread of its own so
+ * that the reader keeps feeding the database. At most a few chunks wait: when the parser falls
+ * behind, the reader waits for it rather than the heap filling up.
+ */
+final class MediaRows implements AutoCloseable {
+
+  private static final int WAITING_CHUNKS = 4;
+
+  private record Work(String table, int[] indexes, List<String> names, byte[] bytes, int length) {}
+
+  private static final Work END = new Work("", new int[0], List.of(), new byte[0], 0);
+
+  private final MediaReferences references = new MediaReferences();
+  private final BlockingQueue<Work> queue = new ArrayBlockingQueue<>(WAITING_CHUNKS);
+  private final Thread worker;
+  private volatile @Nullable RuntimeException failure;
+
+  MediaRows() {
+    worker = new Thread(this::work, "fedimon-media-rows");
+    worker.setDaemon(true);
+    worker.start();
+  }
+
+  /** A listener for the chunks of {@code table} (bare name), whose COPY lists {@code columns}. */
+  CopyLoader.ChunkListener forTable(String table, List<String> columns) {
+    if (!MediaReferences.isMediaTable(table) || columns.isEmpty()) {
+      return CopyLoader.ChunkListener.NONE;
+    }
+    Set<String> wanted = MediaReferences.columns(table);
+    List<Integer> picked = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      if (wanted.contains(columns.get(i))) {
+        picked.add(i);
+      }
+    }
+    int[] indexes = picked.stream().mapToInt(Integer::intValue).toArray();
+    List<String> names = List.copyOf(columns);
+    return (bytes, length) -> put(new Work(table, indexes, names, bytes, length));
+  }
+
+  /** Waits for the rows handed so far and returns what they name. */
+  MediaReferences finish() {
+    put(END);
+    try {
+      worker.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RestoreFailed("interrupted while reading media rows");
+    }
+    RuntimeException failed = failure;
+    if (failed != null) {
+      throw failed;
+    }
+    return references;
+  }
+
+  private void put(Work work) {
+    try {
+      queue.put(work);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RestoreFailed("interrupted while reading media rows");
+    }
+  }
+
+  private void work() {
+    try {
+      while (true) {
+        Work work = queue.take();
+        if (work == END) {
+          return;
+        }
+        try {
+          if (failure == null) {
+            parse(work);
+          }
+        } catch (RuntimeException e) {
+          failure = e; // and keep taking work, so that the reader never waits forever
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void parse(Work work) {
+    int start = 0;
+    byte[] bytes = work.bytes();
+    while (start < work.length()) {
+      int end = start;
+      while (end < work.length() && bytes[end] != '\n') {
+        end++;
+      }
+      String line = new String(bytes, start, end - start, StandardCharsets.UTF_8);
+      @Nullable String[] values = CopyText.select(line, work.indexes());
+      Map<String, @Nullable String> row = new HashMap<>();
+      for (int i = 0; i < work.indexes().length; i++) {
+        row.put(work.names().get(work.indexes()[i]), values[i]);
+      }
+      references.row(work.table(), row);
+      start = end + 1;
+    }
+  }
+
+  @Override
+  public void close() {
+    worker.interrupt();
+  }
+}
