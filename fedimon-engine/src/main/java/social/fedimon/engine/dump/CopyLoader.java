@@ -7,10 +7,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -33,7 +37,30 @@ final class CopyLoader implements AutoCloseable {
   private final List<Thread> workers = new ArrayList<>();
   private final AtomicReference<RestoreFailed> failure = new AtomicReference<>();
 
+  /** Tables being loaded: chunks sent and not yet committed, rows, whether all are sent. */
+  private static final class Progress {
+    int outstanding;
+    long rows;
+    boolean sent;
+  }
+
+  private final @Nullable PostDataRunner postData;
+  private final int earlyLimit;
+  private final AtomicInteger early = new AtomicInteger();
+  private final Map<String, Progress> tables = new HashMap<>();
+
   CopyLoader(RestoreTarget target, int jobs, List<String> session) {
+    this(target, jobs, session, null);
+  }
+
+  /**
+   * @param postData when given, a table's indexes and constraints are built as soon as its data is
+   *     in, by up to half the connections, while the other tables load
+   */
+  CopyLoader(
+      RestoreTarget target, int jobs, List<String> session, @Nullable PostDataRunner postData) {
+    this.postData = postData;
+    this.earlyLimit = jobs / 2;
     this.queue = new ArrayBlockingQueue<>(Math.max(2, jobs * 2));
     for (int i = 0; i < jobs; i++) {
       Thread worker = new Thread(() -> work(target, session), "fedimon-copy-" + i);
@@ -74,10 +101,12 @@ final class CopyLoader implements AutoCloseable {
       }
       lines += Newlines.count(buffer, 0, cut);
       if (cut > 0 && failure.get() == null) {
+        sending(table);
         put(new Chunk(copy, table, buffer, cut));
         listener.chunk(buffer, cut);
       }
       if (end) {
+        allSent(table, lines);
         return lines;
       }
       byte[] next = new byte[buffer.length];
@@ -124,6 +153,66 @@ final class CopyLoader implements AutoCloseable {
     }
   }
 
+  private void sending(String table) {
+    synchronized (tables) {
+      Progress progress = tables.computeIfAbsent(table, t -> new Progress());
+      progress.outstanding++;
+      progress.sent = false;
+    }
+  }
+
+  private void allSent(String table, long rows) {
+    boolean loaded;
+    synchronized (tables) {
+      Progress progress = tables.computeIfAbsent(table, t -> new Progress());
+      progress.rows += rows;
+      progress.sent = true;
+      loaded = progress.outstanding == 0;
+    }
+    if (loaded && postData != null) {
+      postData.tableLoaded(table, rows);
+    }
+  }
+
+  private void committed(String table) {
+    long rows = -1;
+    synchronized (tables) {
+      Progress progress = tables.get(table);
+      progress.outstanding--;
+      if (progress.outstanding == 0 && progress.sent) {
+        rows = progress.rows;
+      }
+    }
+    if (rows >= 0 && postData != null) {
+      postData.tableLoaded(table, rows);
+    }
+  }
+
+  /** Runs one ready post-data task if this connection may; whether it did. */
+  private boolean runEarlyTask(Connection connection) {
+    if (postData == null || failure.get() != null) {
+      return false;
+    }
+    if (early.incrementAndGet() > earlyLimit) {
+      early.decrementAndGet();
+      return false;
+    }
+    try {
+      PostDataRunner.Task task = postData.tryEarlyTask();
+      if (task == null) {
+        return false;
+      }
+      try {
+        postData.runEarly(task, connection);
+      } catch (RestoreFailed e) {
+        failure.compareAndSet(null, e);
+      }
+      return true;
+    } finally {
+      early.decrementAndGet();
+    }
+  }
+
   private void work(RestoreTarget target, List<String> session) {
     try (Connection connection = target.connect("data")) {
       try (Statement statement = connection.createStatement()) {
@@ -133,7 +222,16 @@ final class CopyLoader implements AutoCloseable {
       }
       CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
       while (true) {
-        Chunk chunk = queue.take();
+        if (runEarlyTask(connection)) {
+          continue;
+        }
+        Chunk chunk =
+            postData == null
+                ? queue.take()
+                : queue.poll(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (chunk == null) {
+          continue;
+        }
         if (chunk == END) {
           return;
         }
@@ -142,6 +240,7 @@ final class CopyLoader implements AutoCloseable {
         }
         try {
           copy.copyIn(chunk.copy(), new ByteArrayInputStream(chunk.bytes(), 0, chunk.length()));
+          committed(chunk.table());
         } catch (SQLException | IOException e) {
           failure.compareAndSet(
               null,

@@ -30,6 +30,7 @@ public final class DumpSummary implements DumpHandler {
       new social.fedimon.engine.mastodon.MediaReferences();
   private final boolean countRows;
   private boolean counted;
+  private final List<String> postData = new ArrayList<>();
   private static final java.util.regex.Pattern COPY_COLUMNS =
       java.util.regex.Pattern.compile("(?is)^COPY\\s+\\S+\\s*\\((.*)\\)\\s+FROM\\s+stdin;?$");
   private long statements;
@@ -75,6 +76,17 @@ public final class DumpSummary implements DumpHandler {
   @Override
   public void statement(String sql, long line, Phase phase) {
     statements++;
+    if (!countRows && phase == Phase.POST_DATA) {
+      postData.add(sql);
+    }
+  }
+
+  /**
+   * For a restore's first pass: the post-data statements the guard let through, in dump order, so
+   * that the second pass can build a table's indexes as soon as its data is in.
+   */
+  public List<String> postDataStatements() {
+    return postData;
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.largeobject.LargeObject;
 import org.postgresql.largeobject.LargeObjectManager;
@@ -46,12 +47,29 @@ public final class RestoringHandler implements DumpHandler, AutoCloseable {
   private CopyLoader loader;
   private String phase = "pre-data";
 
+  private final @Nullable List<String> plannedPostData;
+  private @Nullable PostDataRunner postDataRunner;
+
   public RestoringHandler(
       RestoreTarget target, Connection main, int jobs, RestoreListener listener) {
+    this(target, main, jobs, listener, null);
+  }
+
+  /**
+   * @param plannedPostData the post-data statements the first pass saw: with them, a table's
+   *     indexes start as soon as its data is in; the second pass must then meet exactly these
+   */
+  public RestoringHandler(
+      RestoreTarget target,
+      Connection main,
+      int jobs,
+      RestoreListener listener,
+      @Nullable List<String> plannedPostData) {
     this.target = target;
     this.main = main;
     this.jobs = jobs;
     this.listener = listener;
+    this.plannedPostData = plannedPostData == null ? null : List.copyOf(plannedPostData);
   }
 
   @Override
@@ -92,7 +110,11 @@ public final class RestoringHandler implements DumpHandler, AutoCloseable {
     phase = "data";
     if (loader == null) {
       listener.phase("data");
-      loader = new CopyLoader(target, jobs, List.copyOf(session));
+      if (plannedPostData != null) {
+        postDataRunner =
+            new PostDataRunner(target, jobs, List.copyOf(session), listener, plannedPostData);
+      }
+      loader = new CopyLoader(target, jobs, List.copyOf(session), postDataRunner);
     }
     String name = DumpSummary.tableName(table);
     long rowCount =
@@ -142,8 +164,15 @@ public final class RestoringHandler implements DumpHandler, AutoCloseable {
       loader.finish();
     }
     listener.phase("post-data");
-    new PostDataRunner(target, jobs, List.copyOf(session), listener, rowsLoaded)
-        .run(postData, main);
+    PostDataRunner runner = postDataRunner;
+    if (runner == null) {
+      runner = new PostDataRunner(target, jobs, List.copyOf(session), listener, postData);
+      rowsLoaded.forEach(runner::tableLoaded);
+    } else if (!runner.statements().equals(postData)) {
+      throw new RestoreFailed(
+          "the dump changed between inspection and restore: its indexes and constraints differ");
+    }
+    runner.runRemaining(main);
     makeDurable();
   }
 

@@ -118,7 +118,8 @@ public final class RestoreFlow {
               ? null
               : MediaPass.start(limits, secrets, source, options.mediaTo());
       try (RestoringHandler handler =
-          new RestoringHandler(target, main, options.jobs(), listener)) {
+          new RestoringHandler(
+              target, main, options.jobs(), listener, dump.get().summary().postDataStatements())) {
         new ArchiveReader(limits, secrets)
             .read(source, new Pass(dump.get(), againstTarget.newGuard(), handler), progress);
         finishTocDump(dump.get(), againstTarget.newGuard(), handler);

@@ -143,6 +143,38 @@ class RestoreTest {
   }
 
   @Test
+  void buildsATablesIndexesWhileOtherTablesStillLoad() {
+    String[] tenant = MastodonDatabase.createTenant();
+    List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    RestoreListener listener =
+        new RestoreListener() {
+          @Override
+          public void phase(String phase) {
+            events.add("phase " + phase);
+          }
+
+          @Override
+          public void statementDone(int done, int total) {
+            events.add("statement");
+          }
+        };
+
+    Report report =
+        new RestoreFlow(ArchiveLimits.DEFAULTS, DumpPolicy.DEFAULTS)
+            .restore(
+                Source.of(dir.resolve("custom.dump")),
+                Secrets.none(),
+                RestoreTarget.parse(MastodonDatabase.url(tenant[0], tenant[1])),
+                new RestoreFlow.Options(2, false),
+                listener,
+                bytes -> {});
+
+    assertThat(report.restored()).isNotNull();
+    assertThat(events.subList(0, events.indexOf("phase post-data"))).contains("statement");
+    assertThat(MastodonDatabase.structure(tenant[1])).isEqualTo(sourceStructure);
+  }
+
+  @Test
   void warnsThatPg17SettingsWereLeftOutOnPostgres15() {
     Report report = restore("pg17.sql", false);
 
