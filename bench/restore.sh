@@ -52,9 +52,11 @@ fi
 $PSQL -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$TENANT') THEN CREATE ROLE $TENANT LOGIN; END IF; END \$\$" postgres
 
 n=0
-fresh() { # a new empty database owned by the tenant role; prints its name
+fresh() { # a new empty database owned by the tenant role, after a checkpoint; prints its name
   n=$((n + 1)); local db="bench_restore_${$}_$n"
   $PSQL -c "CREATE DATABASE $db OWNER $TENANT TEMPLATE template0" postgres > /dev/null
+  # the previous run's dirty buffers are written now, not during the next timed run
+  $PSQL -c "CHECKPOINT" postgres > /dev/null
   echo "$db"
 }
 drop() { $PSQL -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" postgres > /dev/null; }
@@ -63,17 +65,31 @@ timed() { # seconds of one run of a command
   bash -o pipefail -c "$1" > /dev/null 2>&1 || { echo "FAILED: $1" >&2; return 1; }
   end=$(date +%s.%N); printf '%.2f' "$(echo "$end - $start" | bc -l)"
 }
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 fedimon() { echo "FEDIMON_SKIP_BUILD=1 FEDIMON_JAVA_OPTS=-Xmx512m $REPO/bin/fedimon $*"; }
+# one restore into a fresh database: $1 = command with DB where the database name goes
+restore_once() {
+  local db t; db=$(fresh); t=$(timed "${1//DB/$db}"); drop "$db"; echo "$t"
+}
+RUNS=${RUNS:-3}
 
 echo "Dump: plain $(numfmt --to=iec "$(stat -c %s plain.sql)"), custom $(numfmt --to=iec "$(stat -c %s custom.dump)"); PostgreSQL $($PSQL -tA -c 'SHOW server_version' postgres); $(java -version 2>&1 | head -1)"
 echo
+echo "Each figure is the median of $RUNS runs, reference and fedimon alternating."
+echo
 echo "| run | reference | reference s | fedimon | fedimon s | fedimon / reference |"
 echo "|---|---|---|---|---|---|"
-db1=$(fresh); r=$(timed "$PSQL -v ON_ERROR_STOP=1 -f plain.sql $db1"); drop "$db1"
-db2=$(fresh); f=$(timed "$(fedimon restore plain.sql --database-url postgresql://$TENANT@127.0.0.1:5432/$db2 --jobs 2)"); drop "$db2"
+rp=(); fp=(); rc=(); fc=()
+for _ in $(seq 1 "$RUNS"); do
+  rp+=("$(restore_once "$PSQL -v ON_ERROR_STOP=1 -f plain.sql DB")")
+  fp+=("$(restore_once "$(fedimon restore plain.sql --database-url postgresql://$TENANT@127.0.0.1:5432/DB --jobs 2)")")
+  rc+=("$(restore_once "pg_restore -h 127.0.0.1 -U postgres -j2 --no-owner -d DB custom.dump")")
+  fc+=("$(restore_once "$(fedimon restore custom.dump --database-url postgresql://$TENANT@127.0.0.1:5432/DB --jobs 2)")")
+  echo "runs: psql ${rp[*]} | fedimon plain ${fp[*]} | pg_restore ${rc[*]} | fedimon custom ${fc[*]}" >&2
+done
+r=$(median "${rp[@]}"); f=$(median "${fp[@]}")
 echo "| plain | \`psql -X -q -v ON_ERROR_STOP=1 -f plain.sql\` | $r | \`fedimon restore plain.sql --jobs 2\` | $f | $(ratio "$f" "$r") |"
-db3=$(fresh); r=$(timed "pg_restore -h 127.0.0.1 -U postgres -j2 --no-owner -d $db3 custom.dump"); drop "$db3"
-db4=$(fresh); f=$(timed "$(fedimon restore custom.dump --database-url postgresql://$TENANT@127.0.0.1:5432/$db4 --jobs 2)"); drop "$db4"
+r=$(median "${rc[@]}"); f=$(median "${fc[@]}")
 echo "| custom | \`pg_restore -j2 --no-owner\` | $r | \`fedimon restore custom.dump --jobs 2\` | $f | $(ratio "$f" "$r") |"
 r=$(timed "pg_restore -l custom.dump")
 f=$(timed "$(fedimon inspect --format json custom.dump) || true")

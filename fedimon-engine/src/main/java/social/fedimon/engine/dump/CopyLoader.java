@@ -47,6 +47,10 @@ final class CopyLoader implements AutoCloseable {
   private final @Nullable PostDataRunner postData;
   private final int earlyLimit;
   private final AtomicInteger early = new AtomicInteger();
+
+  /** Set when every chunk is sent: new post-data work then waits for all the connections. */
+  private volatile boolean allSent;
+
   private final Map<String, Progress> tables = new HashMap<>();
 
   CopyLoader(RestoreTarget target, int jobs, List<String> session) {
@@ -118,6 +122,7 @@ final class CopyLoader implements AutoCloseable {
 
   /** Waits for every chunk sent so far; throws the first failure. */
   void finish() {
+    allSent = true;
     for (int i = 0; i < workers.size(); i++) {
       put(END);
     }
@@ -190,7 +195,7 @@ final class CopyLoader implements AutoCloseable {
 
   /** Runs one ready post-data task if this connection may; whether it did. */
   private boolean runEarlyTask(Connection connection) {
-    if (postData == null || failure.get() != null) {
+    if (postData == null || failure.get() != null || allSent) {
       return false;
     }
     if (early.incrementAndGet() > earlyLimit) {
