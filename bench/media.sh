@@ -3,7 +3,7 @@
 # all in the same run:
 #   aws s3 sync folder s3://a                 vs  fedimon media sync --from folder --to s3://b
 #   the same two commands again, nothing changed (the incremental case; target: <= 5% of the first)
-#   fedimon restore archive.tar (database only)  vs  fedimon restore archive.tar --media-to s3://c
+#   fedimon restore archive.tar.zst (database only) vs fedimon restore archive.tar.zst --media-to s3://c
 # The media: 3000 files, about 300 MB, in Mastodon's layout. Prints a Markdown table.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_jar
@@ -22,7 +22,7 @@ if [[ ! -d system ]]; then
     head -c $((60000 + (i * 7919) % 80000)) /dev/urandom > "$d/$i.jpg"
   done
 fi
-if [[ ! -f archive.tar ]]; then
+if [[ ! -f archive.tar.zst ]]; then
   # the database of bench/restore.sh when it exists, else the test schema alone
   dump="$OUT/restore/custom.dump"
   if [[ ! -f "$dump" ]]; then
@@ -34,7 +34,7 @@ if [[ ! -f archive.tar ]]; then
   fi
   cp "$dump" backup.dump
   printf 'LOCAL_DOMAIN=bench.example\n' > .env.production
-  tar -cf archive.tar .env.production backup.dump system
+  tar -cf - .env.production backup.dump system | zstd -q -T2 -3 -o archive.tar.zst
   rm backup.dump
 fi
 $PSQL -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$TENANT') THEN CREATE ROLE $TENANT LOGIN; END IF; END \$\$" postgres > /dev/null
@@ -73,11 +73,12 @@ n=0
 fresh() {
   n=$((n + 1)); local db="bench_media_${$}_$n"
   $PSQL -c "CREATE DATABASE $db OWNER $TENANT TEMPLATE template0" postgres > /dev/null
+  $PSQL -c "CHECKPOINT" postgres > /dev/null
   echo "$db"
 }
 drop() { $PSQL -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" postgres > /dev/null; }
 
-echo "Media: $(find system -type f | wc -l) files, $(du -sh --apparent-size system | cut -f1); archive $(numfmt --to=iec "$(stat -c %s archive.tar)"); $(aws --version 2>&1 | head -1); $(java -version 2>&1 | head -1)"
+echo "Media: $(find system -type f | wc -l) files, $(du -sh --apparent-size system | cut -f1); archive $(numfmt --to=iec "$(stat -c %s archive.tar.zst)"); $(aws --version 2>&1 | head -1); $(java -version 2>&1 | head -1)"
 echo
 echo "| run | reference | reference s | fedimon | fedimon s | fedimon / reference |"
 echo "|---|---|---|---|---|---|"
@@ -88,8 +89,8 @@ r2=$(timed "aws s3 sync system s3://aws-sync/")
 f2=$(timed "$FEDIMON media sync --from system --to s3://fedimon-sync/")
 echo "| second sync, nothing changed | \`aws s3 sync\` | $r2 | \`fedimon media sync\` | $f2 | $(ratio "$f2" "$r2") |"
 echo "| second / first | | $(ratio "$r2" "$r1") | | $(ratio "$f2" "$f1") | |"
-db1=$(fresh); d=$(timed "$FEDIMON restore archive.tar --jobs 2 --database-url postgresql://$TENANT@127.0.0.1:5432/$db1"); drop "$db1"
-db2=$(fresh); m=$(timed "$FEDIMON restore archive.tar --jobs 2 --media-to s3://restore-media/ --database-url postgresql://$TENANT@127.0.0.1:5432/$db2"); drop "$db2"
+db1=$(fresh); d=$(timed "$FEDIMON restore archive.tar.zst --jobs 2 --database-url postgresql://$TENANT@127.0.0.1:5432/$db1"); drop "$db1"
+db2=$(fresh); m=$(timed "$FEDIMON restore archive.tar.zst --jobs 2 --media-to s3://restore-media/ --database-url postgresql://$TENANT@127.0.0.1:5432/$db2"); drop "$db2"
 echo "| restore with media | \`fedimon restore\` (database only) | $d | \`fedimon restore --media-to\` | $m | $(ratio "$m" "$d") |"
 echo
 echo "Objects: aws $(find objects/aws-sync -type f | wc -l), fedimon $(find objects/fedimon-sync -type f | wc -l), restore $(find objects/restore-media -type f | wc -l)."

@@ -3,6 +3,7 @@ package social.fedimon.engine.media;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.function.LongConsumer;
@@ -67,7 +68,7 @@ public final class MediaSync {
     }
   }
 
-  private static boolean sameContent(StoredObject source, StoredObject existing, ObjectStore to) {
+  static boolean sameContent(StoredObject source, StoredObject existing, ObjectStore to) {
     if (source.size() != existing.size()) {
       return false;
     }
@@ -80,9 +81,15 @@ public final class MediaSync {
           .map(o -> source.etag().equals(o.metadata().get(StoredObject.SOURCE_ETAG)))
           .orElse(false);
     }
-    // a folder: no entity tag without reading the file; unchanged since the copy was made
+    // a folder: no entity tag without reading the file; unchanged since the copy was made. Object
+    // stores keep whole seconds (HTTP dates), files keep nanoseconds: a file written at 12:00:00.9
+    // and stored at 12:00:00.95 is listed as stored at 12:00:00, so compare whole seconds, as
+    // aws s3 sync does
     return source.lastModified() != null
         && existing.lastModified() != null
-        && !source.lastModified().isAfter(existing.lastModified());
+        && !source
+            .lastModified()
+            .truncatedTo(ChronoUnit.SECONDS)
+            .isAfter(existing.lastModified().truncatedTo(ChronoUnit.SECONDS));
   }
 }

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -65,6 +67,22 @@ class MediaSyncTest {
       }
       assertThat(bucket.list("media_attachments").count()).isEqualTo(31);
     }
+  }
+
+  @Test
+  void aFileWrittenInTheSecondItWasStoredIsUnchangedButALaterOneIsSentAgain() {
+    Instant stored = Instant.parse("2026-11-28T12:00:00Z"); // S3 lists whole seconds
+    StoredObject copy = new StoredObject("a.png", 10, "\"abc\"", Map.of(), stored);
+    StoredObject sameSecond =
+        new StoredObject("a.png", 10, null, Map.of(), Instant.parse("2026-11-28T12:00:00.900Z"));
+    StoredObject nextSecond =
+        new StoredObject("a.png", 10, null, Map.of(), Instant.parse("2026-11-28T12:00:01.100Z"));
+    StoredObject resized =
+        new StoredObject("a.png", 11, null, Map.of(), Instant.parse("2026-11-28T11:00:00Z"));
+
+    assertThat(MediaSync.sameContent(sameSecond, copy, null)).isTrue();
+    assertThat(MediaSync.sameContent(nextSecond, copy, null)).isFalse();
+    assertThat(MediaSync.sameContent(resized, copy, null)).isFalse();
   }
 
   @Test
