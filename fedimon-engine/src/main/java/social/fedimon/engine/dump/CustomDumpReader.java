@@ -2,13 +2,23 @@ package social.fedimon.engine.dump;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.zip.InflaterInputStream;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
+import org.jspecify.annotations.Nullable;
 import social.fedimon.engine.Problem;
 import social.fedimon.engine.ProblemCode;
 
@@ -22,6 +32,8 @@ public final class CustomDumpReader {
   // pg_backup_archiver.h
   private static final int BLK_DATA = 1;
   private static final int BLK_BLOBS = 3;
+  private static final int OFFSET_SET = 2;
+  private static final int OFFSET_NO_DATA = 3;
 
   private final SqlGuard guard;
 
@@ -66,44 +78,225 @@ public final class CustomDumpReader {
         return;
       }
       int id = in.readInt("a data block id", 1, Integer.MAX_VALUE);
-      TocEntry entry = byId.get(id);
-      if (type == BLK_DATA) {
-        ChunkedInputStream chunks = new ChunkedInputStream(in);
-        InputStream data = new CopyTerminated(decompress(chunks, toc.header().compression()));
-        if (entry != null && entry.isTableData() && entry.copyStatement() != null) {
-          String copy = entry.copyStatement().strip();
-          GuardDecision decision = guard.statement(copy, 0);
-          String table = PlainDumpReader.tableOf(copy);
-          if (decision instanceof GuardDecision.Run && !handler.wantsData(table)) {
-            // skipped without decompressing: what the block holds can only ever be COPY data
-            chunks.transferTo(java.io.OutputStream.nullOutputStream());
-            handler.tableData(table, SqlGuard.normalize(copy), InputStream.nullInputStream());
-            continue;
-          }
-          if (decision instanceof GuardDecision.Run) {
-            handler.tableData(table, SqlGuard.normalize(copy), data);
-          } else if (decision instanceof GuardDecision.Reject reject) {
-            handler.problem(reject.problem());
-          }
+      readBlock(in, type, byId.get(id), toc.header(), handler);
+    }
+  }
+
+  /**
+   * Reads a custom-format file with known data offsets (any file pg_dump wrote to a seekable
+   * output) with its tables largest first, as {@code pg_restore -j} does: the biggest table's
+   * indexes can then be built while the smaller tables load, instead of after everything. Falls
+   * back to file order when offsets are missing (pg_dump wrote to a pipe).
+   */
+  public void read(Path file, DumpHandler handler, LongConsumer progress) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      Progress read = new Progress(progress);
+      ArchiveInput in =
+          new ArchiveInput(
+              new BufferedInputStream(
+                  read.of(Channels.newInputStream(channel), Long.MAX_VALUE), 256 * 1024),
+              "table of contents");
+      ArchiveToc toc = ArchiveToc.read(in, false);
+      read.tocEnds(in.position()); // not what the buffer read ahead
+      List<Block> blocks = dataBlocksLargestFirst(toc.entries(), channel.size());
+      if (blocks == null) {
+        try (InputStream whole = Files.newInputStream(file)) {
+          read(new Progress(progress).of(whole, Long.MAX_VALUE), handler);
         }
-        data.transferTo(java.io.OutputStream.nullOutputStream());
-        // a decoder stops at the end of its stream, before the chunk list's terminating zero
-        chunks.transferTo(java.io.OutputStream.nullOutputStream());
-      } else if (type == BLK_BLOBS) {
-        while (true) {
-          long oid = in.readInt();
-          if (oid == 0) {
-            break;
-          }
-          ChunkedInputStream chunks = new ChunkedInputStream(in);
-          InputStream data = decompress(chunks, toc.header().compression());
-          handler.largeObject(oid, data);
-          data.transferTo(java.io.OutputStream.nullOutputStream());
-          chunks.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-      } else {
-        throw in.corrupt("data block type " + type + " is unknown");
+        return;
       }
+      describe(toc.header(), handler);
+      toc.entries().forEach(entry -> guard.noteOwner(entry.owner()));
+      TocStatements statements = new TocStatements(guard, handler);
+      statements.checkEncoding(toc.entries());
+      statements.run(toc.entries(), TocEntry.SECTION_PRE_DATA);
+      for (Block block : blocks) {
+        TocEntry entry = block.entry();
+        channel.position(block.offset());
+        ArchiveInput data =
+            new ArchiveInput(
+                new BufferedInputStream(
+                    read.of(Channels.newInputStream(channel), block.length()), 256 * 1024),
+                "data of " + entry.qualifiedName());
+        data.sizes(toc.header().intSize(), toc.header().offSize());
+        int type = data.readByte();
+        int id = data.readInt("a data block id", 1, Integer.MAX_VALUE);
+        if (id != entry.dumpId()) {
+          throw data.corrupt(
+              "the data block at offset "
+                  + block.offset()
+                  + " belongs to entry "
+                  + id
+                  + ", not to "
+                  + entry.dumpId());
+        }
+        readBlock(data, type, entry, toc.header(), handler);
+      }
+      statements.run(toc.entries(), TocEntry.SECTION_DATA);
+      statements.run(toc.entries(), TocEntry.SECTION_POST_DATA);
+      progress.accept(channel.size());
+    }
+  }
+
+  /** Bytes read from the file so far, whatever the order, told every MiB. */
+  private static final class Progress {
+    private final LongConsumer listener;
+    private long total;
+    private long told;
+
+    Progress(LongConsumer listener) {
+      this.listener = listener;
+    }
+
+    /** {@code in}, counted, and ending after {@code limit} bytes. */
+    InputStream of(InputStream in, long limit) {
+      return new FilterInputStream(in) {
+        private long left = limit;
+
+        @Override
+        public int read() throws IOException {
+          if (left <= 0) {
+            return -1;
+          }
+          int b = super.read();
+          if (b >= 0) {
+            left--;
+            add(1);
+          }
+          return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          if (left <= 0) {
+            return -1;
+          }
+          int n = super.read(b, off, (int) Math.min(len, left));
+          if (n > 0) {
+            left -= n;
+            add(n);
+          }
+          return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+          byte[] scratch = new byte[8192];
+          long skipped = 0;
+          while (skipped < n) {
+            int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
+            if (r < 0) {
+              break;
+            }
+            skipped += r;
+          }
+          return skipped;
+        }
+
+        @Override
+        public void close() {
+          // the channel is closed by its owner
+        }
+      };
+    }
+
+    void tocEnds(long position) {
+      total = position;
+      told = position;
+    }
+
+    private void add(long n) {
+      total += n;
+      if (total - told >= 1 << 20) {
+        told = total;
+        listener.accept(total);
+      }
+    }
+  }
+
+  /** A data block: its TOC entry and its extent in the file (up to the next block). */
+  record Block(TocEntry entry, long offset, long length) {}
+
+  /**
+   * The blocks, biggest first (tables, then large objects); null when an offset is unknown or
+   * outside the file. A block is read within its extent, so a hostile TOC cannot make blocks
+   * overlap and the file be read more than once.
+   */
+  static @Nullable List<Block> dataBlocksLargestFirst(List<TocEntry> entries, long fileSize) {
+    List<TocEntry> byOffset = new ArrayList<>();
+    for (TocEntry entry : entries) {
+      if (entry.dataState() == OFFSET_NO_DATA) {
+        continue;
+      }
+      if (entry.dataState() != OFFSET_SET
+          || entry.dataOffset() <= 0
+          || entry.dataOffset() >= fileSize) {
+        return null;
+      }
+      byOffset.add(entry);
+    }
+    byOffset.sort(Comparator.comparingLong(TocEntry::dataOffset));
+    List<Block> blocks = new ArrayList<>();
+    for (int i = 0; i < byOffset.size(); i++) {
+      TocEntry entry = byOffset.get(i);
+      long end = i + 1 < byOffset.size() ? byOffset.get(i + 1).dataOffset() : fileSize;
+      if (end == entry.dataOffset()) {
+        throw DumpRejected.of(
+            ProblemCode.CORRUPT,
+            "the dump's table of contents is damaged: two entries' data start at offset " + end);
+      }
+      blocks.add(new Block(entry, entry.dataOffset(), end - entry.dataOffset()));
+    }
+    blocks.sort(
+        Comparator.comparing((Block b) -> !b.entry().isTableData())
+            .thenComparing(Comparator.comparingLong(Block::length).reversed())
+            .thenComparingLong(Block::offset));
+    return blocks;
+  }
+
+  private void readBlock(
+      ArchiveInput in,
+      int type,
+      @Nullable TocEntry entry,
+      ArchiveHeader header,
+      DumpHandler handler)
+      throws IOException {
+    if (type == BLK_DATA) {
+      ChunkedInputStream chunks = new ChunkedInputStream(in);
+      InputStream data = new CopyTerminated(decompress(chunks, header.compression()));
+      if (entry != null && entry.isTableData() && entry.copyStatement() != null) {
+        String copy = entry.copyStatement().strip();
+        GuardDecision decision = guard.statement(copy, 0);
+        String table = PlainDumpReader.tableOf(copy);
+        if (decision instanceof GuardDecision.Run && !handler.wantsData(table)) {
+          // skipped without decompressing: what the block holds can only ever be COPY data
+          chunks.transferTo(java.io.OutputStream.nullOutputStream());
+          handler.tableData(table, SqlGuard.normalize(copy), InputStream.nullInputStream());
+          return;
+        }
+        if (decision instanceof GuardDecision.Run) {
+          handler.tableData(table, SqlGuard.normalize(copy), data);
+        } else if (decision instanceof GuardDecision.Reject reject) {
+          handler.problem(reject.problem());
+        }
+      }
+      data.transferTo(java.io.OutputStream.nullOutputStream());
+      // a decoder stops at the end of its stream, before the chunk list's terminating zero
+      chunks.transferTo(java.io.OutputStream.nullOutputStream());
+    } else if (type == BLK_BLOBS) {
+      while (true) {
+        long oid = in.readInt();
+        if (oid == 0) {
+          break;
+        }
+        ChunkedInputStream chunks = new ChunkedInputStream(in);
+        InputStream data = decompress(chunks, header.compression());
+        handler.largeObject(oid, data);
+        data.transferTo(java.io.OutputStream.nullOutputStream());
+        chunks.transferTo(java.io.OutputStream.nullOutputStream());
+      }
+    } else {
+      throw in.corrupt("data block type " + type + " is unknown");
     }
   }
 

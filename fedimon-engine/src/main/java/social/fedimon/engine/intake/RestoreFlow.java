@@ -2,6 +2,7 @@ package social.fedimon.engine.intake;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -120,8 +121,17 @@ public final class RestoreFlow {
       try (RestoringHandler handler =
           new RestoringHandler(
               target, main, options.jobs(), listener, dump.get().summary().postDataStatements())) {
-        new ArchiveReader(limits, secrets)
-            .read(source, new Pass(dump.get(), againstTarget.newGuard(), handler), progress);
+        Optional<Path> bareCustom =
+            dump.get().format() == DumpFormat.CUSTOM && report.layers().isEmpty()
+                ? source.file()
+                : Optional.empty();
+        if (bareCustom.isPresent()) {
+          // a custom dump as a file of its own: seekable, so its tables load largest first
+          new CustomDumpReader(againstTarget.newGuard()).read(bareCustom.get(), handler, progress);
+        } else {
+          new ArchiveReader(limits, secrets)
+              .read(source, new Pass(dump.get(), againstTarget.newGuard(), handler), progress);
+        }
         finishTocDump(dump.get(), againstTarget.newGuard(), handler);
         handler.finish();
         listener.phase("verifying");

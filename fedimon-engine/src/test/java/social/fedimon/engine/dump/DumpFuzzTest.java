@@ -3,6 +3,8 @@ package social.fedimon.engine.dump;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import social.fedimon.engine.BackupRejected;
 
 /**
@@ -38,6 +40,25 @@ class DumpFuzzTest {
       // a clear refusal
     } catch (IOException expected) {
       // truncated or undecodable data: DumpFinder reports it as a corrupt dump
+    }
+  }
+
+  @FuzzTest(maxDuration = "60s")
+  void customArchiveFilesAreReadOrRefused(byte[] bytes) throws IOException {
+    if (bytes == null) {
+      return;
+    }
+    // a file is read through its data offsets, each block within its extent
+    Path file = Files.createTempFile("fuzz", ".dump");
+    try {
+      Files.write(file, bytes);
+      new CustomDumpReader(DumpPolicy.DEFAULTS.newGuard()).read(file, new DumpSummary(), n -> {});
+    } catch (BackupRejected expected) {
+      // a clear refusal
+    } catch (IOException expected) {
+      // truncated or undecodable data
+    } finally {
+      Files.deleteIfExists(file);
     }
   }
 }
