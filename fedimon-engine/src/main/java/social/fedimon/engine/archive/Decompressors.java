@@ -3,7 +3,6 @@ package social.fedimon.engine.archive;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.IOException;
 import java.io.InputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
 import org.tukaani.xz.XZInputStream;
@@ -23,7 +22,8 @@ final class Decompressors {
               .setInputStream(in)
               .setDecompressConcatenated(true)
               .get();
-      case BZIP2 -> new BZip2CompressorInputStream(in, true);
+      // blocks are independent: decoded on every core, as the CLI cannot
+      case BZIP2 -> new ParallelBzip2InputStream(in, Runtime.getRuntime().availableProcessors());
       case XZ -> new XZInputStream(in, limits.xzMemoryKib());
       case ZSTD -> zstd(in, limits);
       case LZ4 -> new FramedLZ4CompressorInputStream(in, true);
