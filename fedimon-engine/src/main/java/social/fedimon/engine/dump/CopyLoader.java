@@ -90,6 +90,9 @@ final class CopyLoader implements AutoCloseable {
   /** Sends {@code rows} in chunks, shown to {@code listener} too; returns the number of rows. */
   long load(String copy, String table, InputStream rows, ChunkListener listener)
       throws IOException {
+    // a stream that counts its rows while reading them spares a second pass over the bytes
+    RowCounting counting = rows instanceof RowCounting c ? c : null;
+    long before = counting == null ? 0 : counting.rowsRead();
     long lines = 0;
     byte[] buffer = new byte[CHUNK_BYTES];
     int filled = 0;
@@ -103,13 +106,18 @@ final class CopyLoader implements AutoCloseable {
         buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
         continue;
       }
-      lines += Newlines.count(buffer, 0, cut);
+      if (counting == null) {
+        lines += Newlines.count(buffer, 0, cut);
+      }
       if (cut > 0 && failure.get() == null) {
         sending(table);
         put(new Chunk(copy, table, buffer, cut));
         listener.chunk(buffer, cut);
       }
       if (end) {
+        if (counting != null) {
+          lines = counting.rowsRead() - before;
+        }
         allSent(table, lines);
         return lines;
       }

@@ -8,7 +8,7 @@ import java.io.InputStream;
  * and two empty lines (pg_dump.c writes {@code "\\.\n\n\n"}), which are no rows. Reads up to that
  * line, then discards the rest.
  */
-final class CopyTerminated extends InputStream {
+final class CopyTerminated extends InputStream implements RowCounting {
 
   private final InputStream in;
   private final byte[] buffer = new byte[64 * 1024];
@@ -16,6 +16,7 @@ final class CopyTerminated extends InputStream {
   private int limit;
   private boolean atLineStart = true;
   private boolean done;
+  private long rows;
 
   CopyTerminated(InputStream in) {
     this.in = in;
@@ -47,13 +48,20 @@ final class CopyTerminated extends InputStream {
     }
     int start = pos;
     int end = Math.min(limit, pos + len);
-    int next = Newlines.lineStartingWithBackslash(buffer, start, end);
-    int stop = next < 0 ? end : next;
+    // one pass finds the next line starting with a backslash and counts the rows before it
+    long scan = Newlines.scanCopyData(buffer, start, end);
+    int stop = (int) (scan >>> 32);
+    rows += (int) scan;
     int n = stop - start;
     System.arraycopy(buffer, start, out, off, n);
     pos = stop;
     atLineStart = buffer[stop - 1] == '\n';
     return n;
+  }
+
+  @Override
+  public long rowsRead() {
+    return rows;
   }
 
   /** At a line start on a backslash: is this line exactly {@code \.}? */

@@ -1,5 +1,6 @@
 package social.fedimon.engine.dump;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -55,6 +56,65 @@ public final class CopyText {
       field++;
     }
     return values;
+  }
+
+  /**
+   * {@link #select(String, int[])} on the bytes of one line, {@code [from, to)}, without decoding
+   * the fields that are not wanted: escapes and separators are ASCII, and UTF-8 never uses ASCII
+   * bytes inside a multi-byte character, so fields are found byte by byte.
+   */
+  public static @Nullable String[] select(byte[] bytes, int from, int to, int[] indexes) {
+    @Nullable String[] values = new String[indexes.length];
+    int field = 0;
+    int start = from;
+    int wanted = 0;
+    while (wanted < indexes.length) {
+      int end = start;
+      boolean escaped = false;
+      while (end < to && bytes[end] != '\t') {
+        escaped |= bytes[end] == '\\';
+        end++;
+      }
+      if (field == indexes[wanted]) {
+        values[wanted++] =
+            escaped
+                ? decode(bytes, start, end)
+                : new String(bytes, start, end - start, StandardCharsets.UTF_8);
+      }
+      if (end >= to) {
+        break;
+      }
+      start = end + 1;
+      field++;
+    }
+    return values;
+  }
+
+  private static @Nullable String decode(byte[] bytes, int start, int end) {
+    if (end - start == 2 && bytes[start] == '\\' && bytes[start + 1] == 'N') {
+      return null;
+    }
+    byte[] field = new byte[end - start];
+    int n = 0;
+    for (int i = start; i < end; i++) {
+      byte c = bytes[i];
+      if (c == '\\' && i + 1 < end) {
+        byte next = bytes[++i];
+        field[n++] =
+            switch (next) {
+              case 't' -> (byte) '\t';
+              case 'n' -> (byte) '\n';
+              case 'r' -> (byte) '\r';
+              case 'b' -> (byte) '\b';
+              case 'f' -> (byte) '\f';
+              case 'v' -> (byte) 0x0B;
+              default -> next;
+            };
+      } else {
+        field[n++] = c;
+      }
+    }
+    return new String(field, 0, n, StandardCharsets.UTF_8);
   }
 
   private static @Nullable String decode(String line, int start, int end) {

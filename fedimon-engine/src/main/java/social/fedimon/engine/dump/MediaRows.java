@@ -1,6 +1,5 @@
 package social.fedimon.engine.dump;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -105,8 +104,7 @@ final class MediaRows implements AutoCloseable {
       while (end < work.length() && bytes[end] != '\n') {
         end++;
       }
-      String line = new String(bytes, start, end - start, StandardCharsets.UTF_8);
-      @Nullable String[] values = CopyText.select(line, work.indexes());
+      @Nullable String[] values = CopyText.select(bytes, start, end, work.indexes());
       Map<String, @Nullable String> row = new HashMap<>();
       for (int i = 0; i < work.indexes().length; i++) {
         row.put(work.names().get(work.indexes()[i]), values[i]);
