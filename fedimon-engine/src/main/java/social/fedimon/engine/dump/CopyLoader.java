@@ -53,6 +53,9 @@ final class CopyLoader implements AutoCloseable {
 
   private final Map<String, Progress> tables = new HashMap<>();
 
+  /** Rows the server reported inserted, per table, by committed COPYs. */
+  private final Map<String, Long> stored = new java.util.concurrent.ConcurrentHashMap<>();
+
   CopyLoader(RestoreTarget target, int jobs, List<String> session) {
     this(target, jobs, session, null);
   }
@@ -174,7 +177,17 @@ final class CopyLoader implements AutoCloseable {
     }
   }
 
+  /**
+   * Rows the server says it inserted, per table (as named in the COPY statements), summed over the
+   * committed COPYs; every table loaded is there, with 0 when it had no rows. Call after {@link
+   * #finish}.
+   */
+  Map<String, Long> storedRows() {
+    return Map.copyOf(stored);
+  }
+
   private void allSent(String table, long rows) {
+    stored.putIfAbsent(table, 0L);
     boolean loaded;
     synchronized (tables) {
       Progress progress = tables.computeIfAbsent(table, t -> new Progress());
@@ -252,7 +265,9 @@ final class CopyLoader implements AutoCloseable {
           continue; // drain: the reader stops at its next put
         }
         try {
-          copy.copyIn(chunk.copy(), new ByteArrayInputStream(chunk.bytes(), 0, chunk.length()));
+          long inserted =
+              copy.copyIn(chunk.copy(), new ByteArrayInputStream(chunk.bytes(), 0, chunk.length()));
+          stored.merge(chunk.table(), inserted, Long::sum);
           committed(chunk.table());
         } catch (SQLException | IOException e) {
           failure.compareAndSet(
