@@ -1,6 +1,5 @@
 package social.fedimon.engine.dump;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -16,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 /**
@@ -29,9 +29,18 @@ final class CopyLoader implements AutoCloseable {
   /** Big enough that each COPY's setup is noise, small enough that jobs x 2 chunks stay cheap. */
   static final int CHUNK_BYTES = 8 << 20;
 
-  private record Chunk(String copy, String table, byte[] bytes, int length) {}
+  /**
+   * @param reusable whether the buffer goes back to the pool once sent (nobody else reads it)
+   */
+  private record Chunk(String copy, String table, byte[] bytes, int length, boolean reusable) {}
 
-  private static final Chunk END = new Chunk("", "", new byte[0], 0);
+  private static final Chunk END = new Chunk("", "", new byte[0], 0, false);
+
+  /**
+   * Chunk buffers sent and free again: a restore would otherwise allocate (and zero) every byte of
+   * table data once more, on the cores the server needs.
+   */
+  private final BlockingQueue<byte[]> freeBuffers;
 
   private final BlockingQueue<Chunk> queue;
   private final List<Thread> workers = new ArrayList<>();
@@ -69,6 +78,7 @@ final class CopyLoader implements AutoCloseable {
     this.postData = postData;
     this.earlyLimit = jobs / 2;
     this.queue = new ArrayBlockingQueue<>(Math.max(2, jobs * 2));
+    this.freeBuffers = new ArrayBlockingQueue<>(jobs * 3 + 2);
     for (int i = 0; i < jobs; i++) {
       Thread worker = new Thread(() -> work(target, session), "fedimon-copy-" + i);
       worker.setDaemon(true);
@@ -97,7 +107,9 @@ final class CopyLoader implements AutoCloseable {
     RowCounting counting = rows instanceof RowCounting c ? c : null;
     long before = counting == null ? 0 : counting.rowsRead();
     long lines = 0;
-    byte[] buffer = new byte[CHUNK_BYTES];
+    // a listener (the media rows) may still read a chunk after it is sent: those are not reused
+    boolean reusable = listener == ChunkListener.NONE;
+    byte[] buffer = buffer();
     int filled = 0;
     while (true) {
       int n = rows.readNBytes(buffer, filled, buffer.length - filled);
@@ -114,7 +126,7 @@ final class CopyLoader implements AutoCloseable {
       }
       if (cut > 0 && failure.get() == null) {
         sending(table);
-        put(new Chunk(copy, table, buffer, cut));
+        put(new Chunk(copy, table, buffer, cut, reusable && buffer.length == CHUNK_BYTES));
         listener.chunk(buffer, cut);
       }
       if (end) {
@@ -124,11 +136,16 @@ final class CopyLoader implements AutoCloseable {
         allSent(table, lines);
         return lines;
       }
-      byte[] next = new byte[buffer.length];
+      byte[] next = buffer.length == CHUNK_BYTES ? buffer() : new byte[buffer.length];
       System.arraycopy(buffer, cut, next, 0, filled - cut);
       filled -= cut;
       buffer = next;
     }
+  }
+
+  private byte[] buffer() {
+    byte[] free = freeBuffers.poll();
+    return free != null ? free : new byte[CHUNK_BYTES];
   }
 
   /** Waits for every chunk sent so far; throws the first failure. */
@@ -265,11 +282,13 @@ final class CopyLoader implements AutoCloseable {
           continue; // drain: the reader stops at its next put
         }
         try {
-          long inserted =
-              copy.copyIn(chunk.copy(), new ByteArrayInputStream(chunk.bytes(), 0, chunk.length()));
+          long inserted = send(copy, chunk);
           stored.merge(chunk.table(), inserted, Long::sum);
+          if (chunk.reusable()) {
+            freeBuffers.offer(chunk.bytes());
+          }
           committed(chunk.table());
-        } catch (SQLException | IOException e) {
+        } catch (SQLException e) {
           failure.compareAndSet(
               null,
               new RestoreFailed(
@@ -281,6 +300,19 @@ final class CopyLoader implements AutoCloseable {
       drainUntilEnd();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** One COPY of a chunk, written straight from its buffer; the rows the server inserted. */
+  private static long send(CopyManager copy, Chunk chunk) throws SQLException {
+    CopyIn in = copy.copyIn(chunk.copy());
+    try {
+      in.writeToCopy(chunk.bytes(), 0, chunk.length());
+      return in.endCopy();
+    } finally {
+      if (in.isActive()) {
+        in.cancelCopy();
+      }
     }
   }
 
