@@ -5,16 +5,24 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Opens a store from the URIs of the CLI: {@code file:///dir} or {@code s3://bucket/prefix}, with
- * the S3 endpoint, region and keys from {@code FEDIMON_S3_ENDPOINT}, {@code FEDIMON_S3_REGION},
- * {@code FEDIMON_S3_ACCESS_KEY}, {@code FEDIMON_S3_SECRET_KEY}, falling back to the {@code AWS_*}
- * variables; {@code FEDIMON_S3_CHECKSUMS_WHEN_REQUIRED=true} for stores such as S3Proxy.
+ * Opens a store from the locations of the CLI: {@code file:///dir}, a plain folder path, or {@code
+ * s3://bucket/prefix}, with the S3 endpoint, region and keys from {@code FEDIMON_S3_ENDPOINT},
+ * {@code FEDIMON_S3_REGION}, {@code FEDIMON_S3_ACCESS_KEY}, {@code FEDIMON_S3_SECRET_KEY}, falling
+ * back to the {@code AWS_*} variables; {@code FEDIMON_S3_CHECKSUMS_WHEN_REQUIRED=true} for stores
+ * such as S3Proxy.
  */
 public final class StoreLocation {
 
   private StoreLocation() {}
 
   public static ObjectStore open(String uri, Map<String, String> environment) {
+    if (!uri.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+      // a plain path, as aws s3 sync and rsync take one: a folder
+      if (uri.isBlank()) {
+        throw new IllegalArgumentException("an empty location (file:///dir or s3://bucket/prefix)");
+      }
+      return new FileObjectStore(Path.of(uri).toAbsolutePath().normalize());
+    }
     URI parsed;
     try {
       parsed = URI.create(uri);

@@ -34,6 +34,25 @@ class FileObjectStoreTest {
   }
 
   @Test
+  void aPlainPathAndAFileUriNameTheSameFolder() throws IOException {
+    Files.createDirectories(root.resolve("system/accounts"));
+    Files.write(root.resolve("system/accounts/a.png"), new byte[] {7});
+
+    for (String location :
+        new String[] {
+          root.resolve("system").toString(), root.resolve("system").toUri().toString()
+        }) {
+      try (ObjectStore store = StoreLocation.open(location, java.util.Map.of())) {
+        assertThat(store.list("").map(StoredObject::key))
+            .as(location)
+            .containsExactly("accounts/a.png");
+      }
+    }
+    assertThatThrownBy(() -> StoreLocation.open("ftp://host/dir", java.util.Map.of()))
+        .hasMessageContaining("only file:// and s3://");
+  }
+
+  @Test
   void neverWritesOutsideTheRoot() {
     FileObjectStore store = new FileObjectStore(root.resolve("inner"));
     for (String key :
