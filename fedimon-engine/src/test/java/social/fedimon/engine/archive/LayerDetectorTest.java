@@ -32,12 +32,42 @@ class LayerDetectorTest {
         .contains(Layer.AGE);
     assertThat(detect("-----BEGIN PGP MESSAGE-----\n".getBytes(StandardCharsets.US_ASCII)))
         .contains(Layer.PGP);
-    assertThat(detect(new byte[] {(byte) 0x8c, 0x0d, 0x04, 0x09}))
-        .as("SKESK v4")
-        .contains(Layer.PGP);
-    assertThat(detect(new byte[] {(byte) 0xc1, 0x0c, 0x03, 0x00}))
-        .as("PKESK v3")
-        .contains(Layer.PGP);
+    // gpg -c: SKESK v4 (AES-256, iterated and salted S2K, SHA-256), then SEIPD with a partial
+    // length
+    byte[] skesk = {
+      (byte) 0x8c,
+      0x0d,
+      0x04,
+      0x09,
+      0x03,
+      0x08,
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+      (byte) 0xe0,
+      (byte) 0xd2,
+      (byte) 0xe9,
+      0x01
+    };
+    assertThat(detect(skesk)).as("SKESK v4").contains(Layer.PGP);
+    // gpg -e to an RSA-2048 key: PKESK v3 whose MPI fills the packet, then SEIPD
+    byte[] pkesk = new byte[3 + 268 + 3];
+    pkesk[0] = (byte) 0x85;
+    pkesk[1] = 0x01;
+    pkesk[2] = 0x0c;
+    pkesk[3] = 3;
+    pkesk[12] = 1;
+    pkesk[13] = 0x08;
+    pkesk[14] = 0x00;
+    pkesk[3 + 268] = (byte) 0xd2;
+    assertThat(detect(pkesk)).as("PKESK v3").contains(Layer.PGP);
+    pkesk[3 + 268] = (byte) 0xb4; // a user id packet cannot follow a session key
+    assertThat(detect(pkesk)).isEmpty();
     assertThat(detect(pad(new byte[] {'B', 'Z', 'h', '9', 0x31, 0x41, 0x59, 0x26, 0x53, 0x59})))
         .contains(Layer.BZIP2);
     assertThat(detect(new byte[] {(byte) 0xFD, '7', 'z', 'X', 'Z', 0})).contains(Layer.XZ);
@@ -64,5 +94,24 @@ class LayerDetectorTest {
     assertThat(detect(bzipLookalike)).isEmpty();
     assertThat(detect(new byte[0])).isEmpty();
     assertThat(detect(new byte[512])).as("zeros are no tar header").isEmpty();
+  }
+
+  @Test
+  void randomBytesAreNotTakenForOpenPgp() {
+    // a media file of random bytes once looked like a session key packet (tag and version only)
+    byte[] seen = {(byte) 0x8c, (byte) 0xc0, 0x04, 0x76, (byte) 0xf1, 0x5d, 0x57, (byte) 0xe8};
+    assertThat(LayerDetector.pgpBinary(pad(seen), 512)).isFalse();
+
+    java.util.Random random = new java.util.Random(42);
+    byte[] head = new byte[512];
+    int taken = 0;
+    for (int i = 0; i < 1_000_000; i++) {
+      random.nextBytes(head);
+      if (LayerDetector.pgpBinary(head, head.length)) {
+        taken++;
+      }
+    }
+    // a check of the tag and version alone takes about 100 of these
+    assertThat(taken).isZero();
   }
 }
