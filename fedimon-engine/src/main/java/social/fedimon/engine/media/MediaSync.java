@@ -33,7 +33,7 @@ public final class MediaSync {
       ObjectStore from, ObjectStore to, int concurrency, LongConsumer progress) {
     long skipped = 0;
     long seen = 0;
-    try (MediaUploader uploader = new MediaUploader(to, "", concurrency)) {
+    try (MediaUploader uploader = new MediaUploader(to, "", concurrency, false)) {
       Iterator<StoredObject> target = to.list("").iterator();
       StoredObject existing = target.hasNext() ? target.next() : null;
       for (Iterator<StoredObject> source = from.list("").iterator(); source.hasNext(); ) {

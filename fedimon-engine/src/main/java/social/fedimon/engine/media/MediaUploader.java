@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Uploads media to an object store while they are read, from whichever thread reads them: small
@@ -40,9 +41,24 @@ public final class MediaUploader implements AutoCloseable {
   private final AtomicLong skipped = new AtomicLong();
   private final int totalPermits;
 
+  /** Whether to skip what the target already holds (false when the caller has compared). */
+  private final boolean checkStored;
+
+  /** What the target held under the prefix when the first file came, from one listing. */
+  private @Nullable Map<String, StoredObject> stored;
+
   public MediaUploader(ObjectStore store, String prefix, int concurrency) {
+    this(store, prefix, concurrency, true);
+  }
+
+  /**
+   * @param checkStored whether to look for each file in the target first (one listing of the
+   *     prefix, not a request per file); false when the caller has compared already
+   */
+  public MediaUploader(ObjectStore store, String prefix, int concurrency, boolean checkStored) {
     this.store = store;
     this.prefix = prefix;
+    this.checkStored = checkStored;
     this.pool =
         Executors.newFixedThreadPool(
             concurrency,
@@ -146,11 +162,29 @@ public final class MediaUploader implements AutoCloseable {
   }
 
   private boolean alreadyStored(String key, long size, String md5) {
+    if (!checkStored) {
+      return false;
+    }
+    if (stored == null) {
+      // one listing instead of a HEAD per file: on a fresh bucket it is one empty page
+      Map<String, StoredObject> listed = new java.util.HashMap<>();
+      try (java.util.stream.Stream<StoredObject> objects = store.list(prefix)) {
+        objects.forEach(o -> listed.put(o.key(), o));
+      }
+      stored = listed;
+    }
+    StoredObject listed = stored.get(key);
+    if (listed == null || listed.size() != size) {
+      return false;
+    }
+    if (md5.equals(listed.etag())) {
+      return true; // a single-part upload's entity tag is its MD5
+    }
+    // another entity tag (encryption with KMS, a multipart copy): our MD5 in its metadata
     Optional<StoredObject> existing = store.head(key);
     return existing.isPresent()
         && existing.get().size() == size
-        && (md5.equals(existing.get().metadata().get(StoredObject.MD5))
-            || md5.equals(existing.get().etag()));
+        && md5.equals(existing.get().metadata().get(StoredObject.MD5));
   }
 
   private void submit(Runnable request, long size) {
