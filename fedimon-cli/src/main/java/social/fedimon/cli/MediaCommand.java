@@ -31,8 +31,10 @@ final class MediaCommand implements Runnable {
       description = {
         "Copy media from one store to another, incrementally: objects already there (same size"
             + " and content, or from a folder not modified since) are not sent again.",
-        "Run it while the old instance still serves, then once more at cut-over. The source is"
-            + " only read. Locations: file:///dir or s3://bucket/prefix (endpoint, region and keys"
+        "Run it while the old instance still serves, then once more at cut-over: a sync after a"
+            + " complete one compares the source with the record that one left in the target"
+            + " (under .fedimon/), without listing the target. The source is only read."
+            + " Locations: a folder, file:///dir or s3://bucket/prefix (endpoint, region and keys"
             + " from FEDIMON_S3_* or AWS_*)."
       })
   static final class Sync implements Callable<Integer> {
@@ -52,6 +54,14 @@ final class MediaCommand implements Runnable {
         paramLabel = "N",
         description = "Requests at once (default: 16).")
     int concurrency = MediaUploader.DEFAULT_CONCURRENCY;
+
+    @Option(
+        names = "--full",
+        description =
+            "Compare with a listing of the target instead of the record the last complete sync"
+                + " from this source left there (use it when something else may have removed"
+                + " objects from the target).")
+    boolean full;
 
     @Option(names = "--format", paramLabel = "text|json", description = "text (default) or json.")
     InspectCommand.Format format = InspectCommand.Format.text;
@@ -73,7 +83,7 @@ final class MediaCommand implements Runnable {
           target;
           Progress.LongConsumerCloseable progress =
               Progress.of("Syncing", java.util.OptionalLong.empty(), System.err)) {
-        result = MediaSync.sync(source, target, concurrency, progress);
+        result = MediaSync.sync(source, target, concurrency, progress, full);
       }
       PrintWriter out = spec.commandLine().getOut();
       if (format == InspectCommand.Format.json) {

@@ -3,10 +3,13 @@ package social.fedimon.engine.media;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.function.LongConsumer;
+import java.util.stream.Stream;
 
 /**
  * Copies one store into another (a customer's bucket into ours, or a folder into a bucket),
@@ -29,42 +32,98 @@ public final class MediaSync {
 
   private MediaSync() {}
 
+  /** Where a target keeps what each source's last complete sync copied; never synced itself. */
+  static final String STATE_PREFIX = ".fedimon/";
+
   public static Result sync(
       ObjectStore from, ObjectStore to, int concurrency, LongConsumer progress) {
+    return sync(from, to, concurrency, progress, false);
+  }
+
+  /**
+   * Copies what {@code to} lacks or holds differently.
+   *
+   * <p>After a complete sync, the target keeps a record of what it copied from this source (keys,
+   * sizes, entity tags, modification times, sorted, under {@value #STATE_PREFIX}). The next sync
+   * from the same source compares the source with that record instead of listing the target, which
+   * is the slow part of a sync where little changed (S3Proxy lists 3000 objects in seconds).
+   * Objects removed from the target by something else are not noticed then: {@code full} compares
+   * with a listing of the target, as the first sync does.
+   */
+  public static Result sync(
+      ObjectStore from, ObjectStore to, int concurrency, LongConsumer progress, boolean full) {
     long skipped = 0;
     long seen = 0;
-    try (MediaUploader uploader = new MediaUploader(to, "", concurrency, false)) {
-      Iterator<StoredObject> target = to.list("").iterator();
+    String stateKey = STATE_PREFIX + "sync/" + sourceId(from) + ".tsv.gz";
+    Path newRecord = SyncRecord.newFile();
+    try (SyncRecord.Reader record = full ? null : SyncRecord.read(to, stateKey);
+        MediaUploader uploader = new MediaUploader(to, "", concurrency, false);
+        SyncRecord.Writer writer = new SyncRecord.Writer(newRecord);
+        Stream<StoredObject> targetListing =
+            record != null ? Stream.empty() : to.list("").filter(MediaSync::synced)) {
+      Iterator<StoredObject> target = record != null ? record : targetListing.iterator();
       StoredObject existing = target.hasNext() ? target.next() : null;
-      for (Iterator<StoredObject> source = from.list("").iterator(); source.hasNext(); ) {
-        StoredObject object = source.next();
-        while (existing != null && existing.key().compareTo(object.key()) < 0) {
-          existing = target.hasNext() ? target.next() : null;
-        }
-        boolean same =
-            existing != null
-                && existing.key().equals(object.key())
-                && sameContent(object, existing, to);
-        if (same) {
-          skipped++;
-        } else {
-          try (InputStream in = from.open(object.key())) {
-            uploader.upload(
-                object.key(),
-                in,
-                object.size(),
-                object.etag() == null
-                    ? java.util.Map.of()
-                    : java.util.Map.of(StoredObject.SOURCE_ETAG, object.etag()));
-          } catch (IOException e) {
-            throw new UncheckedIOException("could not copy " + object.key(), e);
+      try (Stream<StoredObject> sourceListing = from.list("").filter(MediaSync::synced)) {
+        for (Iterator<StoredObject> source = sourceListing.iterator(); source.hasNext(); ) {
+          StoredObject object = source.next();
+          while (existing != null && existing.key().compareTo(object.key()) < 0) {
+            existing = target.hasNext() ? target.next() : null;
           }
+          boolean same =
+              existing != null
+                  && existing.key().equals(object.key())
+                  && (record != null
+                      ? SyncRecord.unchanged(object, existing)
+                      : sameContent(object, existing, to));
+          if (same) {
+            skipped++;
+          } else {
+            try (InputStream in = from.open(object.key())) {
+              uploader.upload(
+                  object.key(),
+                  in,
+                  object.size(),
+                  object.etag() == null
+                      ? java.util.Map.of()
+                      : java.util.Map.of(StoredObject.SOURCE_ETAG, object.etag()));
+            } catch (IOException e) {
+              throw new UncheckedIOException("could not copy " + object.key(), e);
+            }
+          }
+          writer.add(object);
+          seen += object.size();
+          progress.accept(seen);
         }
-        seen += object.size();
-        progress.accept(seen);
       }
       uploader.finish();
+      writer.close();
+      // only a complete sync is recorded: after a failure the old record (or none) stays
+      to.put(stateKey, newRecord, "application/gzip");
       return new Result(uploader.files(), uploader.bytes(), skipped + uploader.skipped());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write the sync record", e);
+    } finally {
+      try {
+        Files.deleteIfExists(newRecord);
+      } catch (IOException e) {
+        // a temporary file
+      }
+    }
+  }
+
+  private static boolean synced(StoredObject object) {
+    return !object.key().startsWith(STATE_PREFIX);
+  }
+
+  /** A short stable name for a source: its location's SHA-256, 16 hex digits. */
+  static String sourceId(ObjectStore from) {
+    try {
+      byte[] hash =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(from.location().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(hash, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

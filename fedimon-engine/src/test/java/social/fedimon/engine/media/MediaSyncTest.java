@@ -123,7 +123,71 @@ class MediaSyncTest {
       assertThat(storedBefore).isBetween(1L, 20L);
       assertThat(resumed.skipped()).isEqualTo(storedBefore);
       assertThat(resumed.files()).isEqualTo(21 - storedBefore);
-      assertThat(bucket.list("").count()).isEqualTo(21);
+      assertThat(bucket.list("media_attachments").count()).isEqualTo(21);
+    }
+  }
+
+  @Test
+  void aSyncAfterACompleteOneComparesWithItsRecordInsteadOfListingTheTarget() throws IOException {
+    Path root = mediaTree(10);
+    try (FileObjectStore folder = new FileObjectStore(root);
+        S3ObjectStore bucket = S3ObjectStore.connect(S3ProxyFixture.newBucket())) {
+      FailingAfter watched = new FailingAfter(bucket, Integer.MAX_VALUE, new AtomicInteger());
+      MediaSync.sync(folder, watched, 4, n -> {});
+      int listingsAfterFirst = watched.listings.get();
+      // one file rewritten with other bytes of the same size, a second later
+      Path changed = root.resolve("media_attachments/files/000/000/003/original/f3.png");
+      byte[] other = Files.readAllBytes(changed);
+      other[0] ^= 1;
+      Files.write(changed, other);
+      Files.setLastModifiedTime(
+          changed,
+          java.nio.file.attribute.FileTime.from(
+              Files.getLastModifiedTime(changed).toInstant().plusSeconds(1)));
+
+      MediaSync.Result second = MediaSync.sync(folder, watched, 4, n -> {});
+
+      assertThat(listingsAfterFirst).as("the first sync lists the target").isEqualTo(1);
+      assertThat(watched.listings.get()).as("the second does not").isEqualTo(1);
+      assertThat(second.files()).isEqualTo(1);
+      assertThat(second.skipped()).isEqualTo(10);
+      try (InputStream in = bucket.open("media_attachments/files/000/000/003/original/f3.png")) {
+        assertThat(in.readAllBytes()).isEqualTo(other);
+      }
+      assertThat(bucket.list(MediaSync.STATE_PREFIX).count()).as("one record").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aFullSyncNoticesWhatWasRemovedFromTheTargetAndRecordsAreNeverCopied() throws IOException {
+    Path root = mediaTree(5);
+    try (FileObjectStore folder = new FileObjectStore(root);
+        S3ObjectStore theirs = S3ObjectStore.connect(S3ProxyFixture.newBucket());
+        S3ObjectStore ours = S3ObjectStore.connect(S3ProxyFixture.newBucket())) {
+      MediaSync.sync(folder, theirs, 4, n -> {}); // theirs now holds a record of its own
+      MediaSync.sync(theirs, ours, 4, n -> {});
+      String removed = "media_attachments/files/000/000/002/original/f2.png";
+      ours.delete(removed);
+
+      MediaSync.Result trusting = MediaSync.sync(theirs, ours, 4, n -> {});
+      MediaSync.Result full = MediaSync.sync(theirs, ours, 4, n -> {}, true);
+
+      assertThat(trusting.files()).as("the record says it is there").isZero();
+      assertThat(full.files()).isEqualTo(1);
+      assertThat(ours.head(removed)).isPresent();
+      assertThat(ours.list(MediaSync.STATE_PREFIX).map(StoredObject::key))
+          .as("only the record of this sync, not theirs copied")
+          .containsExactly(
+              MediaSync.STATE_PREFIX + "sync/" + MediaSync.sourceId(theirs) + ".tsv.gz");
+    }
+  }
+
+  @Test
+  void recordKeysSurviveTabsAndPercents() {
+    for (String key : new String[] {"a/b.png", "50%/x\ty", "tab\there", "line\nbreak%0A"}) {
+      String real = key.replace("\\t", "\t").replace("\\n", "\n");
+      assertThat(SyncRecord.unescape(SyncRecord.escape(real))).isEqualTo(real);
+      assertThat(SyncRecord.escape(real)).doesNotContain("\t", "\n");
     }
   }
 
@@ -132,6 +196,7 @@ class MediaSyncTest {
     private final ObjectStore store;
     private final int limit;
     private final AtomicInteger calls;
+    final AtomicInteger listings = new AtomicInteger();
 
     FailingAfter(ObjectStore store, int limit, AtomicInteger calls) {
       this.store = store;
@@ -177,6 +242,7 @@ class MediaSyncTest {
 
     @Override
     public java.util.stream.Stream<StoredObject> list(String prefix) {
+      listings.incrementAndGet();
       return store.list(prefix);
     }
 
