@@ -1,0 +1,177 @@
+package social.fedimon.engine.archive;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The payload of an age file, decrypted on several cores. The payload is a 16-byte nonce, then
+ * chunks of 64 KiB of plaintext, each sealed on its own with ChaCha20-Poly1305 under the payload
+ * key, with an 11-byte chunk counter and a last-chunk flag as nonce (age-encryption.org/v1). The
+ * chunks are independent, so the reading thread cuts them and worker threads open them, handed out
+ * in order. A chunk that fails authentication, a payload cut at a chunk boundary (its last chunk
+ * then lacks the last flag) or a chunk shorter than its tag are refused.
+ */
+final class AgePayload extends InputStream {
+
+  static final int CHUNK = 64 * 1024;
+  static final int TAG = 16;
+  private static final int SEALED = CHUNK + TAG;
+
+  private final InputStream in;
+  private final SecretKeySpec key;
+  private final ThreadPoolExecutor workers;
+  private final int ahead;
+  private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
+  private byte @Nullable [] held;
+  private long counter;
+  private boolean done;
+  private @Nullable InputStream current;
+  private boolean closed;
+
+  /**
+   * @param in the ciphertext after the payload nonce
+   * @param payloadKey the key derived from the file key and the payload nonce
+   */
+  AgePayload(InputStream in, byte[] payloadKey, int threads) {
+    this.in = in;
+    this.key = new SecretKeySpec(payloadKey, "ChaCha20");
+    int n = Math.max(1, threads);
+    this.ahead = n * 2 + 1;
+    this.workers =
+        new ThreadPoolExecutor(
+            n,
+            n,
+            5,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            runnable -> {
+              Thread thread = new Thread(runnable, "fedimon-age");
+              thread.setDaemon(true);
+              return thread;
+            });
+    workers.allowCoreThreadTimeOut(true);
+  }
+
+  /** age's payload key: HKDF-SHA-256 of the file key, salted with the payload nonce. */
+  static byte[] payloadKey(byte[] fileKey, byte[] nonce) throws GeneralSecurityException {
+    Mac hmac = Mac.getInstance("HmacSHA256");
+    hmac.init(new SecretKeySpec(nonce, "HmacSHA256"));
+    byte[] pseudoRandom = hmac.doFinal(fileKey);
+    hmac.init(new SecretKeySpec(pseudoRandom, "HmacSHA256"));
+    hmac.update("payload".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    hmac.update((byte) 1);
+    return hmac.doFinal(); // 32 bytes: one block of the expansion
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xFF;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    if (closed) {
+      throw new IOException("the age payload is closed");
+    }
+    if (len == 0) {
+      return 0;
+    }
+    while (true) {
+      if (current != null) {
+        int n = current.read(b, off, len);
+        if (n > 0) {
+          return n;
+        }
+        current = null;
+      }
+      fill();
+      Future<byte[]> next = inFlight.poll();
+      if (next == null) {
+        return -1;
+      }
+      current = new ByteArrayInputStream(await(next));
+    }
+  }
+
+  private void fill() throws IOException {
+    while (!done && inFlight.size() < ahead) {
+      if (held == null) {
+        held = in.readNBytes(SEALED);
+        if (held.length < TAG) {
+          throw new IOException("the age payload ends in the middle of a chunk");
+        }
+      }
+      byte[] chunk = held;
+      boolean last;
+      if (chunk.length < SEALED) {
+        last = true;
+      } else {
+        byte[] next = in.readNBytes(SEALED);
+        if (next.length == 0) {
+          last = true;
+        } else if (next.length < TAG) {
+          throw new IOException("the age payload ends in the middle of a chunk");
+        } else {
+          last = false;
+          held = next;
+        }
+      }
+      long number = counter++;
+      inFlight.add(workers.submit(() -> open(chunk, number, last)));
+      if (last) {
+        done = true;
+        held = null;
+      }
+    }
+  }
+
+  private byte[] open(byte[] chunk, long number, boolean last) throws GeneralSecurityException {
+    byte[] nonce = new byte[12];
+    for (int i = 0; i < 8; i++) {
+      nonce[10 - i] = (byte) (number >>> (8 * i));
+    }
+    nonce[11] = (byte) (last ? 1 : 0);
+    Cipher cipher = Cipher.getInstance("ChaCha20-Poly1305");
+    cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(nonce));
+    return cipher.doFinal(chunk);
+  }
+
+  private static byte[] await(Future<byte[]> future) throws IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while decrypting age");
+    } catch (ExecutionException e) {
+      throw new IOException(
+          "a chunk fails authentication (the file is truncated or altered)", e.getCause());
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    inFlight.forEach(f -> f.cancel(true));
+    inFlight.clear();
+    workers.shutdownNow();
+    // the ciphertext stream belongs to the layer below: the reader drains it after this one
+  }
+}
