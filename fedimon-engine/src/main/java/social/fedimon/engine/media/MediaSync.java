@@ -97,8 +97,11 @@ public final class MediaSync {
       }
       uploader.finish();
       writer.close();
-      // only a complete sync is recorded: after a failure the old record (or none) stays
-      to.put(stateKey, newRecord, "application/gzip");
+      // only a complete sync is recorded: after a failure the old record (or none) stays; an
+      // unchanged record is not sent again
+      if (record == null || !SyncRecord.same(record.file, newRecord)) {
+        to.put(stateKey, newRecord, "application/gzip");
+      }
       return new Result(uploader.files(), uploader.bytes(), skipped + uploader.skipped());
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the sync record", e);

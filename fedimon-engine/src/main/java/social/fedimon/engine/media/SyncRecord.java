@@ -55,16 +55,23 @@ final class SyncRecord {
 
   /** The record at {@code key} in {@code store}, downloaded first; null when there is none. */
   static @Nullable Reader read(ObjectStore store, String key) {
-    if (store.head(key).isEmpty()) {
-      return null;
-    }
     Path file = newFile();
     try (InputStream in = store.open(key)) {
       Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
       return new Reader(file);
     } catch (IOException | RuntimeException e) {
+      // none (NotFound), or unreadable: the sync lists the target instead
       delete(file);
       return null;
+    }
+  }
+
+  /** Whether two record files hold the same bytes (gzip writes no time stamp here). */
+  static boolean same(Path a, Path b) {
+    try {
+      return Files.mismatch(a, b) == -1;
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -78,7 +85,7 @@ final class SyncRecord {
 
   /** The record's objects in key order; ends early (as if empty after) at a damaged line. */
   static final class Reader implements Iterator<StoredObject>, AutoCloseable {
-    private final Path file;
+    final Path file;
     private final BufferedReader lines;
     private @Nullable StoredObject next;
     private long count;

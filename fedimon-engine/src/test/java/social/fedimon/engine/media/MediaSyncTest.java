@@ -132,7 +132,8 @@ class MediaSyncTest {
     Path root = mediaTree(10);
     try (FileObjectStore folder = new FileObjectStore(root);
         S3ObjectStore bucket = S3ObjectStore.connect(S3ProxyFixture.newBucket())) {
-      FailingAfter watched = new FailingAfter(bucket, Integer.MAX_VALUE, new AtomicInteger());
+      AtomicInteger writes = new AtomicInteger();
+      FailingAfter watched = new FailingAfter(bucket, Integer.MAX_VALUE, writes);
       MediaSync.sync(folder, watched, 4, n -> {});
       int listingsAfterFirst = watched.listings.get();
       // one file rewritten with other bytes of the same size, a second later
@@ -155,6 +156,12 @@ class MediaSyncTest {
         assertThat(in.readAllBytes()).isEqualTo(other);
       }
       assertThat(bucket.list(MediaSync.STATE_PREFIX).count()).as("one record").isEqualTo(1);
+      int writesBefore = writes.get();
+      MediaSync.Result third = MediaSync.sync(folder, watched, 4, n -> {});
+      assertThat(third.files()).isZero();
+      assertThat(writes.get())
+          .as("nothing written, not even the unchanged record")
+          .isEqualTo(writesBefore);
     }
   }
 
