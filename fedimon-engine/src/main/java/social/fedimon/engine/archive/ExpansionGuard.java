@@ -11,7 +11,7 @@ import social.fedimon.engine.ProblemCode;
  * produces more than the total allowed, or (past a grace size) more than the allowed ratio to the
  * bytes it consumed. Counted on bytes actually produced, so headers cannot lie about sizes.
  */
-final class ExpansionGuard extends CountingInputStream {
+public final class ExpansionGuard extends CountingInputStream {
 
   private final LongSupplier consumed;
   private final ArchiveLimits limits;
@@ -35,6 +35,15 @@ final class ExpansionGuard extends CountingInputStream {
     this.limits = limits;
     this.what = what;
     this.budget = budget;
+  }
+
+  /**
+   * {@code produced}, stopped with {@code size-limit} past the limits' total or ratio: for
+   * compression inside a file (a custom dump's data blocks) that no archive layer sees.
+   */
+  public static InputStream guard(
+      InputStream produced, LongSupplier consumed, ArchiveLimits limits, String what) {
+    return new ExpansionGuard(produced, consumed, limits, what, ExpansionBudget.NONE);
   }
 
   @Override

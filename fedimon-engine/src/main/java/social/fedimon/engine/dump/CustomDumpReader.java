@@ -21,6 +21,9 @@ import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStrea
 import org.jspecify.annotations.Nullable;
 import social.fedimon.engine.Problem;
 import social.fedimon.engine.ProblemCode;
+import social.fedimon.engine.archive.ArchiveLimits;
+import social.fedimon.engine.archive.CountingInputStream;
+import social.fedimon.engine.archive.ExpansionGuard;
 
 /**
  * Reads a custom-format archive ({@code pg_dump -Fc}) as a stream: header, TOC, then the data
@@ -36,9 +39,19 @@ public final class CustomDumpReader {
   private static final int OFFSET_NO_DATA = 3;
 
   private final SqlGuard guard;
+  private final ArchiveLimits limits;
 
   public CustomDumpReader(SqlGuard guard) {
+    this(guard, ArchiveLimits.DEFAULTS);
+  }
+
+  /**
+   * @param limits the expansion limits each data block's decompression is held to (the archive's
+   *     layers never see this compression)
+   */
+  public CustomDumpReader(SqlGuard guard, ArchiveLimits limits) {
     this.guard = guard;
+    this.limits = limits;
   }
 
   public void read(InputStream raw, DumpHandler handler) throws IOException {
@@ -263,7 +276,12 @@ public final class CustomDumpReader {
       throws IOException {
     if (type == BLK_DATA) {
       ChunkedInputStream chunks = new ChunkedInputStream(in);
-      InputStream data = new CopyTerminated(decompress(chunks, header.compression()));
+      InputStream data =
+          new CopyTerminated(
+              guarded(
+                  chunks,
+                  header.compression(),
+                  "the data of " + (entry == null ? "a table" : entry.qualifiedName())));
       if (entry != null && entry.isTableData() && entry.copyStatement() != null) {
         String copy = entry.copyStatement().strip();
         GuardDecision decision = guard.statement(copy, 0);
@@ -290,7 +308,7 @@ public final class CustomDumpReader {
           break;
         }
         ChunkedInputStream chunks = new ChunkedInputStream(in);
-        InputStream data = decompress(chunks, header.compression());
+        InputStream data = guarded(chunks, header.compression(), "large object " + oid);
         handler.largeObject(oid, data);
         data.transferTo(java.io.OutputStream.nullOutputStream());
         chunks.transferTo(java.io.OutputStream.nullOutputStream());
@@ -298,6 +316,14 @@ public final class CustomDumpReader {
     } else {
       throw in.corrupt("data block type " + type + " is unknown");
     }
+  }
+
+  /** A block's bytes decompressed, within the limits' total and ratio. */
+  private InputStream guarded(
+      InputStream chunks, ArchiveHeader.Compression compression, String what) throws IOException {
+    CountingInputStream compressed = new CountingInputStream(chunks);
+    return ExpansionGuard.guard(
+        decompress(compressed, compression), compressed::count, limits, what);
   }
 
   /** Data blocks: zlib streams for gzip, LZ4 frames, zstd frames, or raw. */

@@ -63,13 +63,17 @@ final class Classifier implements EntryVisitor {
   record OtherFile(String name, long bytes) {}
 
   Classifier(String sourceName, social.fedimon.engine.dump.DumpPolicy policy) {
-    this(sourceName, policy, true);
+    this(sourceName, policy, true, social.fedimon.engine.archive.ArchiveLimits.DEFAULTS);
   }
 
   /** {@code countRows}: see {@link social.fedimon.engine.dump.DumpSummary#DumpSummary(boolean)}. */
-  Classifier(String sourceName, social.fedimon.engine.dump.DumpPolicy policy, boolean countRows) {
+  Classifier(
+      String sourceName,
+      social.fedimon.engine.dump.DumpPolicy policy,
+      boolean countRows,
+      social.fedimon.engine.archive.ArchiveLimits limits) {
     this.sourceName = sourceName;
-    this.dumps = new DumpFinder(sourceName, policy, countRows);
+    this.dumps = new DumpFinder(sourceName, policy, countRows, limits);
   }
 
   @Override

@@ -68,10 +68,18 @@ final class DumpFinder {
 
   private final boolean countRows;
 
-  DumpFinder(String sourceName, DumpPolicy policy, boolean countRows) {
+  /** Held to by a custom dump's data blocks, whose compression no archive layer sees. */
+  private final social.fedimon.engine.archive.ArchiveLimits limits;
+
+  DumpFinder(
+      String sourceName,
+      DumpPolicy policy,
+      boolean countRows,
+      social.fedimon.engine.archive.ArchiveLimits limits) {
     this.sourceName = sourceName;
     this.policy = policy;
     this.countRows = countRows;
+    this.limits = limits;
   }
 
   /**
@@ -151,7 +159,7 @@ final class DumpFinder {
       return;
     }
     if (format == DumpFormat.CUSTOM) {
-      new CustomDumpReader(guard).read(content, summary);
+      new CustomDumpReader(guard, limits).read(content, summary);
     } else {
       new PlainDumpReader(guard).read(content, summary);
     }

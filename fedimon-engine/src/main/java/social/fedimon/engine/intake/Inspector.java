@@ -78,7 +78,7 @@ public final class Inspector {
    */
   Inspection inspectInDepth(
       Source source, Secrets secrets, LongConsumer progress, boolean countRows) {
-    Classifier classifier = new Classifier(source.name(), policy, countRows);
+    Classifier classifier = new Classifier(source.name(), policy, countRows, limits);
     try {
       new ArchiveReader(limits, secrets).read(source, classifier, progress);
       classifier.dumps.resolve();

@@ -127,10 +127,14 @@ public final class RestoreFlow {
                 : Optional.empty();
         if (bareCustom.isPresent()) {
           // a custom dump as a file of its own: seekable, so its tables load largest first
-          new CustomDumpReader(againstTarget.newGuard()).read(bareCustom.get(), handler, progress);
+          new CustomDumpReader(againstTarget.newGuard(), limits)
+              .read(bareCustom.get(), handler, progress);
         } else {
           new ArchiveReader(limits, secrets)
-              .read(source, new Pass(dump.get(), againstTarget.newGuard(), handler), progress);
+              .read(
+                  source,
+                  new Pass(dump.get(), againstTarget.newGuard(), handler, limits),
+                  progress);
         }
         finishTocDump(dump.get(), againstTarget.newGuard(), handler);
         handler.finish();
@@ -205,7 +209,10 @@ public final class RestoreFlow {
     private final Map<String, TocEntry> tableFiles = new HashMap<>();
     private boolean preDataDone;
 
-    Pass(DumpFinder.Found dump, SqlGuard guard, RestoringHandler handler) {
+    private final ArchiveLimits limits;
+
+    Pass(DumpFinder.Found dump, SqlGuard guard, RestoringHandler handler, ArchiveLimits limits) {
+      this.limits = limits;
       this.dump = dump;
       this.guard = guard;
       this.handler = handler;
@@ -228,7 +235,7 @@ public final class RestoreFlow {
         return;
       }
       if (dump.format() == DumpFormat.CUSTOM) {
-        new CustomDumpReader(guard).read(content, handler);
+        new CustomDumpReader(guard, limits).read(content, handler);
       } else {
         new PlainDumpReader(guard).read(content, handler);
       }

@@ -55,6 +55,42 @@ class SeekableCustomDumpTest {
     Tools.sh(dir, pgDump + " -Fc | cat > piped.dump");
     seekable = dir.resolve("seekable.dump");
     piped = dir.resolve("piped.dump");
+    // 20 MB of identical rows: a data block that deflates several hundred times
+    String repetitive = FixtureDatabase.create("bomb");
+    FixtureDatabase.execute(
+        repetitive,
+        "CREATE TABLE same (t text);"
+            + "INSERT INTO same SELECT repeat('x', 100) FROM generate_series(1, 200000);");
+    Tools.sh(dir, "pg_dump -h 127.0.0.1 -U postgres -Fc -f repetitive.dump " + repetitive);
+  }
+
+  @Test
+  void aDataBlockExpandingPastTheRatioLimitIsStoppedWithSizeLimit() throws IOException {
+    Path dump = dir.resolve("repetitive.dump");
+    social.fedimon.engine.archive.ArchiveLimits strict =
+        social.fedimon.engine.archive.ArchiveLimits.DEFAULTS.withRatio(20, 1 << 20);
+
+    new CustomDumpReader(DumpPolicy.DEFAULTS.newGuard()).read(dump, new Recorder(), n -> {});
+    for (boolean seek : new boolean[] {true, false}) {
+      assertThatThrownBy(
+              () -> {
+                CustomDumpReader reader =
+                    new CustomDumpReader(DumpPolicy.DEFAULTS.newGuard(), strict);
+                if (seek) {
+                  reader.read(dump, new Recorder(), n -> {});
+                } else {
+                  try (InputStream in = Files.newInputStream(dump)) {
+                    reader.read(in, new Recorder());
+                  }
+                }
+              })
+          .isInstanceOfSatisfying(
+              BackupRejected.class,
+              e -> {
+                assertThat(e.problem().code()).isEqualTo(ProblemCode.SIZE_LIMIT);
+                assertThat(e.problem().message()).contains("public.same").contains("times");
+              });
+    }
   }
 
   @Test
