@@ -17,6 +17,7 @@ import social.fedimon.engine.archive.ArchiveEntry;
 import social.fedimon.engine.archive.CountingInputStream;
 import social.fedimon.engine.archive.EntryVisitor;
 import social.fedimon.engine.archive.Layer;
+import social.fedimon.engine.archive.ReadAhead;
 import social.fedimon.engine.dump.DumpSniffer;
 import social.fedimon.engine.mastodon.EnvFile;
 import social.fedimon.engine.mastodon.MediaLayout;
@@ -106,7 +107,10 @@ final class Classifier implements EntryVisitor {
     }
     Optional<DumpSniffer.Kind> kind = DumpSniffer.sniff(head, head.length);
     if (kind.isPresent() && !DumpFinder.isRestoreScript(entry, head)) {
-      dumps.dump(entry, kind.get(), buffered);
+      // the layers below decode on one core while the dump is parsed on another
+      try (ReadAhead ahead = new ReadAhead(buffered, 1 << 20)) {
+        dumps.dump(entry, kind.get(), ahead);
+      }
       return;
     }
     if (head.length < MAX_UNNAMED_ENV_BYTES && LOCAL_DOMAIN_LINE.matcher(text(head)).find()) {

@@ -1,0 +1,141 @@
+package social.fedimon.engine.archive;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads a stream on a thread of its own, a few buffers ahead of its consumer, so that decoding the
+ * layers below (decompression, decryption, the tar reader) and parsing what they produce run on two
+ * cores instead of one. What the reading thread meets (an exception, the end) reaches the consumer
+ * in order. {@link #close()} stops that thread and waits for it, so the stream below is never
+ * touched after it returns.
+ */
+public final class ReadAhead extends InputStream {
+
+  private static final int BUFFERS = 4;
+
+  private record Filled(byte[] bytes, int length) {}
+
+  private static final Filled END = new Filled(new byte[0], 0);
+
+  private final BlockingQueue<Object> filled = new ArrayBlockingQueue<>(BUFFERS);
+  private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS + 2);
+  private final Thread reader;
+  private volatile boolean stopped;
+  private @Nullable Filled current;
+  private int position;
+  private boolean ended;
+
+  public ReadAhead(InputStream in, int bufferBytes) {
+    for (int i = 0; i < BUFFERS + 2; i++) {
+      free.add(new byte[bufferBytes]);
+    }
+    reader = new Thread(() -> fill(in), "fedimon-read-ahead");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  private void fill(InputStream in) {
+    try {
+      while (!stopped) {
+        byte[] buffer = free.poll(100, TimeUnit.MILLISECONDS);
+        if (buffer == null) {
+          continue;
+        }
+        int n = in.readNBytes(buffer, 0, buffer.length);
+        if (n > 0) {
+          hand(new Filled(buffer, n));
+        }
+        if (n < buffer.length) {
+          hand(END);
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        hand(e);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void hand(Object item) throws InterruptedException {
+    while (!stopped) {
+      if (filled.offer(item, 100, TimeUnit.MILLISECONDS)) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xFF;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    if (len == 0) {
+      return 0;
+    }
+    while (current == null || position >= current.length()) {
+      if (current != null && current != END) {
+        free.offer(current.bytes());
+      }
+      current = null;
+      if (ended) {
+        return -1;
+      }
+      Object next;
+      try {
+        next = filled.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while reading ahead");
+      }
+      if (next instanceof IOException e) {
+        ended = true;
+        throw e;
+      }
+      if (next instanceof RuntimeException e) {
+        ended = true;
+        throw e;
+      }
+      if (next instanceof Error e) {
+        ended = true;
+        throw e;
+      }
+      current = (Filled) next;
+      position = 0;
+      if (current == END) {
+        ended = true;
+        return -1;
+      }
+    }
+    int n = Math.min(len, current.length() - position);
+    System.arraycopy(current.bytes(), position, b, off, n);
+    position += n;
+    return n;
+  }
+
+  /** Stops the reading thread and waits for it: the stream below is then free for its owner. */
+  @Override
+  public void close() {
+    stopped = true;
+    filled.clear();
+    try {
+      reader.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
