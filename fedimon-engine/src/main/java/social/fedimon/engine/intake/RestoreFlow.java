@@ -18,6 +18,7 @@ import social.fedimon.engine.archive.ArchiveEntry;
 import social.fedimon.engine.archive.ArchiveLimits;
 import social.fedimon.engine.archive.ArchiveReader;
 import social.fedimon.engine.archive.EntryVisitor;
+import social.fedimon.engine.archive.ReadAhead;
 import social.fedimon.engine.archive.Secrets;
 import social.fedimon.engine.archive.Source;
 import social.fedimon.engine.dump.CustomDumpReader;
@@ -234,10 +235,13 @@ public final class RestoreFlow {
       if (!entry.name().equals(dump.entry()) && !(dump.entry().equals(entry.name()))) {
         return;
       }
-      if (dump.format() == DumpFormat.CUSTOM) {
-        new CustomDumpReader(guard, limits).read(content, handler);
-      } else {
-        new PlainDumpReader(guard).read(content, handler);
+      // the layers below (zstd, gpg...) decode on one core while the dump is parsed on another
+      try (ReadAhead ahead = new ReadAhead(content, 1 << 20)) {
+        if (dump.format() == DumpFormat.CUSTOM) {
+          new CustomDumpReader(guard, limits).read(ahead, handler);
+        } else {
+          new PlainDumpReader(guard).read(ahead, handler);
+        }
       }
     }
 
