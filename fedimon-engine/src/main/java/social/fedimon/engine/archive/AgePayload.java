@@ -7,9 +7,6 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
@@ -24,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * in order. A chunk that fails authentication, a payload cut at a chunk boundary (its last chunk
  * then lacks the last flag) or a chunk shorter than its tag are refused.
  */
-final class AgePayload extends InputStream {
+final class AgePayload extends OrderedPieces {
 
   static final int CHUNK = 64 * 1024;
   static final int TAG = 16;
@@ -32,37 +29,19 @@ final class AgePayload extends InputStream {
 
   private final InputStream in;
   private final SecretKeySpec key;
-  private final ThreadPoolExecutor workers;
-  private final int ahead;
   private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
   private byte @Nullable [] held;
   private long counter;
   private boolean done;
-  private @Nullable InputStream current;
-  private boolean closed;
 
   /**
    * @param in the ciphertext after the payload nonce
    * @param payloadKey the key derived from the file key and the payload nonce
    */
   AgePayload(InputStream in, byte[] payloadKey, int threads) {
+    super(threads, "fedimon-age", "the age payload");
     this.in = in;
     this.key = new SecretKeySpec(payloadKey, "ChaCha20");
-    int n = Math.max(1, threads);
-    this.ahead = n * 2 + 1;
-    this.workers =
-        new ThreadPoolExecutor(
-            n,
-            n,
-            5,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            runnable -> {
-              Thread thread = new Thread(runnable, "fedimon-age");
-              thread.setDaemon(true);
-              return thread;
-            });
-    workers.allowCoreThreadTimeOut(true);
   }
 
   /** age's payload key: HKDF-SHA-256 of the file key, salted with the payload nonce. */
@@ -77,35 +56,10 @@ final class AgePayload extends InputStream {
   }
 
   @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xFF;
-  }
-
-  @Override
-  public int read(byte[] b, int off, int len) throws IOException {
-    if (closed) {
-      throw new IOException("the age payload is closed");
-    }
-    if (len == 0) {
-      return 0;
-    }
-    while (true) {
-      if (current != null) {
-        int n = current.read(b, off, len);
-        if (n > 0) {
-          return n;
-        }
-        current = null;
-      }
-      fill();
-      Future<byte[]> next = inFlight.poll();
-      if (next == null) {
-        return -1;
-      }
-      current = new ByteArrayInputStream(await(next));
-    }
+  protected @Nullable InputStream nextPiece() throws IOException {
+    fill();
+    Future<byte[]> next = inFlight.poll();
+    return next == null ? null : new ByteArrayInputStream(await(next));
   }
 
   private void fill() throws IOException {
@@ -164,14 +118,9 @@ final class AgePayload extends InputStream {
   }
 
   @Override
-  public void close() throws IOException {
-    if (closed) {
-      return;
-    }
-    closed = true;
+  protected void cancelInFlight() {
+    // the ciphertext stream belongs to the layer below: the reader drains it after this one
     inFlight.forEach(f -> f.cancel(true));
     inFlight.clear();
-    workers.shutdownNow();
-    // the ciphertext stream belongs to the layer below: the reader drains it after this one
   }
 }

@@ -8,9 +8,6 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.jspecify.annotations.Nullable;
 
@@ -29,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Memory stays bounded: a few blocks are in flight, a decoded block is kept whole only up to
  * {@link #MAX_HELD_BYTES}, and a block expanding further (runs of one byte) is streamed instead.
  */
-final class ParallelBzip2InputStream extends InputStream {
+final class ParallelBzip2InputStream extends OrderedPieces {
 
   static final long BLOCK_MAGIC = 0x314159265359L;
   static final long END_MAGIC = 0x177245385090L;
@@ -45,14 +42,10 @@ final class ParallelBzip2InputStream extends InputStream {
   private static final int MAX_JOINS = 4;
 
   private final Splitter splitter;
-  private final ThreadPoolExecutor workers;
-  private final int ahead;
   private final ArrayDeque<Object> inFlight = new ArrayDeque<>();
-  private @Nullable InputStream current;
   private int combinedCrc;
   private boolean inputDone;
   private int falseBoundaries;
-  private boolean closed;
 
   /**
    * @param threads decoding threads; the reading thread finds boundaries and hands out bytes
@@ -62,22 +55,8 @@ final class ParallelBzip2InputStream extends InputStream {
   }
 
   private ParallelBzip2InputStream(Splitter splitter, int threads) {
-    int n = Math.max(1, threads);
+    super(threads, "fedimon-bzip2", "the bzip2 stream");
     this.splitter = splitter;
-    this.ahead = n * 2 + 1;
-    this.workers =
-        new ThreadPoolExecutor(
-            n,
-            n,
-            5,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            runnable -> {
-              Thread thread = new Thread(runnable, "fedimon-bzip2");
-              thread.setDaemon(true);
-              return thread;
-            });
-    workers.allowCoreThreadTimeOut(true);
   }
 
   /** For tests: cuts at {@code falseCuts} (ascending bit positions) too, as chance magics would. */
@@ -93,42 +72,14 @@ final class ParallelBzip2InputStream extends InputStream {
 
   private record Pending(Piece piece, Future<Object> decoded) {}
 
+  /** The next block's bytes, in order; null at the end of the input. */
   @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xFF;
-  }
-
-  @Override
-  public int read(byte[] b, int off, int len) throws IOException {
-    if (closed) {
-      throw new IOException("the bzip2 stream is closed");
-    }
-    if (len == 0) {
-      return 0;
-    }
-    while (true) {
-      if (current != null) {
-        int n = current.read(b, off, len);
-        if (n > 0) {
-          return n;
-        }
-        current = null;
-      }
-      if (!advance()) {
-        return -1;
-      }
-    }
-  }
-
-  /** Makes the next block current; false at the end of the input. */
-  private boolean advance() throws IOException {
+  protected @Nullable InputStream nextPiece() throws IOException {
     while (true) {
       fill();
       Object head = inFlight.poll();
       if (head == null) {
-        return false;
+        return null;
       }
       if (head instanceof StreamEnd end) {
         if (end.crc() != combinedCrc) {
@@ -166,12 +117,10 @@ final class ParallelBzip2InputStream extends InputStream {
       }
       combinedCrc = Integer.rotateLeft(combinedCrc, 1) ^ piece.blockCrc();
       if (decoded instanceof byte[] bytes) {
-        current = new ByteArrayInputStream(bytes);
-      } else {
-        // too large to hold: stream it here
-        current = new BZip2CompressorInputStream(new ByteArrayInputStream(piece.stream()), false);
+        return new ByteArrayInputStream(bytes);
       }
-      return true;
+      // too large to hold: stream it here
+      return new BZip2CompressorInputStream(new ByteArrayInputStream(piece.stream()), false);
     }
   }
 
@@ -242,18 +191,18 @@ final class ParallelBzip2InputStream extends InputStream {
   }
 
   @Override
-  public void close() throws IOException {
-    if (closed) {
-      return;
-    }
-    closed = true;
+  protected void cancelInFlight() {
     for (Object item : inFlight) {
       if (item instanceof Pending pending) {
         pending.decoded().cancel(true);
       }
     }
     inFlight.clear();
-    workers.shutdownNow();
+  }
+
+  @Override
+  public void close() throws IOException {
+    super.close();
     splitter.close();
   }
 

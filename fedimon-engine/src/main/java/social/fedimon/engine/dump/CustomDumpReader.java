@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -58,12 +57,23 @@ public final class CustomDumpReader {
     ArchiveInput in =
         new ArchiveInput(new BufferedInputStream(raw, 256 * 1024), "table of contents");
     ArchiveToc toc = ArchiveToc.read(in, false);
+    read(toc, handler, () -> readDataBlocks(in, toc, handler));
+  }
+
+  /** Reads the data blocks, in whichever order the input allows. */
+  @FunctionalInterface
+  private interface DataBlocks {
+    void read() throws IOException;
+  }
+
+  /** What follows the TOC, in pg_restore's order: pre-data, the data, then the rest. */
+  private void read(ArchiveToc toc, DumpHandler handler, DataBlocks data) throws IOException {
     describe(toc.header(), handler);
     toc.entries().forEach(entry -> guard.noteOwner(entry.owner()));
     TocStatements statements = new TocStatements(guard, handler);
     statements.checkEncoding(toc.entries());
     statements.run(toc.entries(), TocEntry.SECTION_PRE_DATA);
-    readDataBlocks(in, toc, handler);
+    data.read();
     statements.run(toc.entries(), TocEntry.SECTION_DATA);
     statements.run(toc.entries(), TocEntry.SECTION_POST_DATA);
   }
@@ -113,41 +123,39 @@ public final class CustomDumpReader {
       read.tocEnds(in.position()); // not what the buffer read ahead
       List<Block> blocks = dataBlocksLargestFirst(toc.entries(), channel.size());
       if (blocks == null) {
-        try (InputStream whole = Files.newInputStream(file)) {
-          read(new Progress(progress).of(whole, Long.MAX_VALUE), handler);
-        }
-        return;
+        // no offsets (pg_dump wrote to a pipe): on in file order, from where the TOC ended
+        read(toc, handler, () -> readDataBlocks(in, toc, handler));
+      } else {
+        read(toc, handler, () -> readBlocks(channel, read, toc, blocks, handler));
       }
-      describe(toc.header(), handler);
-      toc.entries().forEach(entry -> guard.noteOwner(entry.owner()));
-      TocStatements statements = new TocStatements(guard, handler);
-      statements.checkEncoding(toc.entries());
-      statements.run(toc.entries(), TocEntry.SECTION_PRE_DATA);
-      for (Block block : blocks) {
-        TocEntry entry = block.entry();
-        channel.position(block.offset());
-        ArchiveInput data =
-            new ArchiveInput(
-                new BufferedInputStream(
-                    read.of(Channels.newInputStream(channel), block.length()), 256 * 1024),
-                "data of " + entry.qualifiedName());
-        data.sizes(toc.header().intSize(), toc.header().offSize());
-        int type = data.readByte();
-        int id = data.readInt("a data block id", 1, Integer.MAX_VALUE);
-        if (id != entry.dumpId()) {
-          throw data.corrupt(
-              "the data block at offset "
-                  + block.offset()
-                  + " belongs to entry "
-                  + id
-                  + ", not to "
-                  + entry.dumpId());
-        }
-        readBlock(data, type, entry, toc.header(), handler);
-      }
-      statements.run(toc.entries(), TocEntry.SECTION_DATA);
-      statements.run(toc.entries(), TocEntry.SECTION_POST_DATA);
       progress.accept(channel.size());
+    }
+  }
+
+  private void readBlocks(
+      FileChannel channel, Progress read, ArchiveToc toc, List<Block> blocks, DumpHandler handler)
+      throws IOException {
+    for (Block block : blocks) {
+      TocEntry entry = block.entry();
+      channel.position(block.offset());
+      ArchiveInput data =
+          new ArchiveInput(
+              new BufferedInputStream(
+                  read.of(Channels.newInputStream(channel), block.length()), 256 * 1024),
+              "data of " + entry.qualifiedName());
+      data.sizes(toc.header().intSize(), toc.header().offSize());
+      int type = data.readByte();
+      int id = data.readInt("a data block id", 1, Integer.MAX_VALUE);
+      if (id != entry.dumpId()) {
+        throw data.corrupt(
+            "the data block at offset "
+                + block.offset()
+                + " belongs to entry "
+                + id
+                + ", not to "
+                + entry.dumpId());
+      }
+      readBlock(data, type, entry, toc.header(), handler);
     }
   }
 
@@ -215,7 +223,7 @@ public final class CustomDumpReader {
 
     void tocEnds(long position) {
       total = position;
-      told = position;
+      told = Math.max(told, position); // what was told stays told: progress never goes back
     }
 
     private void add(long n) {

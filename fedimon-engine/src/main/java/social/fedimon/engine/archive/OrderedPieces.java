@@ -1,0 +1,92 @@
+package social.fedimon.engine.archive;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A stream cut into independent pieces that worker threads decode while the reading thread hands
+ * out earlier pieces in order: the shape of {@link ParallelBzip2InputStream} (bzip2 blocks) and
+ * {@link AgePayload} (age chunks). Subclasses cut, submit to {@link #workers}, and return each next
+ * piece's bytes from {@link #nextPiece()}.
+ */
+abstract class OrderedPieces extends InputStream {
+
+  /** Decoders, daemon threads that end when idle: a forgotten stream leaks no thread. */
+  protected final ThreadPoolExecutor workers;
+
+  /** Pieces cut ahead of the one being read: a few per worker, so none waits. */
+  protected final int ahead;
+
+  private final String what;
+  private @Nullable InputStream current;
+  private boolean closed;
+
+  OrderedPieces(int threads, String threadName, String what) {
+    int n = Math.max(1, threads);
+    this.what = what;
+    this.ahead = n * 2 + 1;
+    this.workers =
+        new ThreadPoolExecutor(
+            n,
+            n,
+            5,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            runnable -> {
+              Thread thread = new Thread(runnable, threadName);
+              thread.setDaemon(true);
+              return thread;
+            });
+    workers.allowCoreThreadTimeOut(true);
+  }
+
+  /** The next piece's bytes, in order; null at the end. */
+  protected abstract @Nullable InputStream nextPiece() throws IOException;
+
+  /** Cancels what is in flight; the workers are shut down by {@link #close()}. */
+  protected abstract void cancelInFlight();
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xFF;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    if (closed) {
+      throw new IOException(what + " is closed");
+    }
+    if (len == 0) {
+      return 0;
+    }
+    while (true) {
+      if (current != null) {
+        int n = current.read(b, off, len);
+        if (n > 0) {
+          return n;
+        }
+        current = null;
+      }
+      current = nextPiece();
+      if (current == null) {
+        return -1;
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    cancelInFlight();
+    workers.shutdownNow();
+  }
+}
