@@ -13,11 +13,12 @@ import java.util.stream.Stream;
 
 /**
  * Copies one store into another (a customer's bucket into ours, or a folder into a bucket),
- * incrementally: both listings are walked side by side in key order, and an object whose size
- * matches and whose content is known to be the same (the same entity tag, or, from a folder, not
- * modified since it was stored, as {@code aws s3 sync} decides) is not sent again. Run it while the
- * old instance still serves, then once more at cut-over: the second run sends only what changed.
- * The source is only read.
+ * incrementally: the source's listing is walked in key order beside the target's (or, after a
+ * complete sync from the same source, beside the record it left in the target), and an object whose
+ * size matches and whose content is known to be the same (the same entity tag, or, from a folder,
+ * not modified since it was stored, as {@code aws s3 sync} decides) is not sent again. Run it while
+ * the old instance still serves, then once more at cut-over: the second run sends only what
+ * changed. The source is only read.
  */
 public final class MediaSync {
 
