@@ -15,8 +15,8 @@ import java.util.Arrays;
  * <p>The model lives in one byte array laid out as the reference decoder lays out its memory
  * (12-byte units; contexts of 12 bytes, states of 6; references are offsets into the array, 0 is
  * none), because when the model runs out of memory and restarts depends on that layout, and a
- * decoder must restart exactly where the encoder did. Input past the end of the packed stream,
- * an impossible code and an end mark before the declared size are all I/O failures: the archive is
+ * decoder must restart exactly where the encoder did. Input past the end of the packed stream, an
+ * impossible code and an end mark before the declared size are all I/O failures: the archive is
  * damaged.
  */
 final class PpmdInputStream extends InputStream {
@@ -122,7 +122,10 @@ final class PpmdInputStream extends InputStream {
    * @param outputSize how many bytes the packed stream decodes to
    */
   PpmdInputStream(InputStream in, int order, int memory, long outputSize) throws IOException {
-    if (order < MIN_ORDER || order > MAX_ORDER || memory < MIN_MEMORY || memory > Integer.MAX_VALUE - 64) {
+    if (order < MIN_ORDER
+        || order > MAX_ORDER
+        || memory < MIN_MEMORY
+        || memory > Integer.MAX_VALUE - 64) {
       throw new IOException("PPMd properties out of range (order " + order + ")");
     }
     this.in = in;
@@ -598,9 +601,7 @@ final class PpmdInputStream extends InputStream {
           }
         }
         int sf = summFreq(c);
-        setU16(
-            c + 2,
-            sf + (2 * ns1 < ns ? 1 : 0) + 2 * ((4 * ns1 <= ns && sf <= 8 * ns1) ? 1 : 0));
+        setU16(c + 2, sf + (2 * ns1 < ns ? 1 : 0) + 2 * ((4 * ns1 <= ns && sf <= 8 * ns1) ? 1 : 0));
       } else {
         int s = allocUnits(0);
         if (s == 0) {
@@ -620,8 +621,7 @@ final class PpmdInputStream extends InputStream {
         cf = 1 + (cf > sf ? 1 : 0) + (cf >= 4 * sf ? 1 : 0);
         setU16(c + 2, summFreq(c) + 3);
       } else {
-        cf =
-            4 + (cf >= 9 * sf ? 1 : 0) + (cf >= 12 * sf ? 1 : 0) + (cf >= 15 * sf ? 1 : 0);
+        cf = 4 + (cf >= 9 * sf ? 1 : 0) + (cf >= 12 * sf ? 1 : 0) + (cf >= 15 * sf ? 1 : 0);
         setU16(c + 2, summFreq(c) + cf);
       }
       int s = stats(c) + ns1 * 6;
