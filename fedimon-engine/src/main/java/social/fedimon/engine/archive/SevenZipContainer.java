@@ -3,21 +3,14 @@ package social.fedimon.engine.archive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import org.apache.commons.compress.PasswordRequiredException;
-import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
-import org.apache.commons.compress.archivers.sevenz.SevenZFile;
-import org.jspecify.annotations.Nullable;
 import social.fedimon.engine.BackupRejected;
 import social.fedimon.engine.ProblemCode;
 
 /**
- * Reads a 7z from a file with Commons Compress (LZMA, LZMA2, PPMd, BZip2, Deflate; AES-256,
- * including encrypted headers). With several passwords, the one that decrypts the smallest
- * encrypted entry with a matching CRC is used for the whole archive.
+ * Reads a 7z from a file with {@link SevenZipArchive} (LZMA, LZMA2, PPMd, BZip2, Deflate; AES-256,
+ * including encrypted headers). With several passwords, the one that opens the encrypted headers,
+ * or decrypts the smallest encrypted folder with matching CRCs, is used for the whole archive.
  */
 final class SevenZipContainer {
 
@@ -30,197 +23,130 @@ final class SevenZipContainer {
   private SevenZipContainer() {}
 
   static void read(Walk walk, Path file, Frame frame) throws IOException {
-    try (SevenZFile archive = openWithRightPassword(walk, file, frame)) {
-      boolean firstFile = true;
-      SevenZArchiveEntry entry;
-      while ((entry = archive.getNextEntry()) != null) {
-        walk.countEntry();
-        String raw = entry.getName();
-        if (entry.isAntiItem()) {
-          continue;
-        }
-        int type = unixType(entry);
-        if (type == UNIX_SYMLINK) {
-          walk.refuse(
-              ProblemCode.LINK_ENTRY,
-              "a symbolic link: links are never followed nor created; remove them from the backup",
-              raw,
-              frame);
-          continue;
-        }
-        if (type != 0 && type != UNIX_REGULAR && type != UNIX_DIRECTORY) {
-          walk.refuse(
-              ProblemCode.SPECIAL_ENTRY,
-              "a device, fifo or socket entry: a backup holds only files and folders",
-              raw,
-              frame);
-          continue;
-        }
-        String name = walk.acceptName(raw, frame);
-        if (name == null) {
-          continue;
-        }
-        if (entry.isDirectory()) {
-          walk.visitor.directory(name);
-          continue;
-        }
-        boolean continues = frame.outer() && firstFile;
-        firstFile = false;
-        InputStream content =
-            entry.hasStream() ? new CurrentEntryStream(archive) : InputStream.nullInputStream();
-        InputStream guarded =
-            new ExpansionGuard(
-                content,
-                () -> Long.MAX_VALUE,
-                walk.limits,
-                "7z entry " + name,
-                ExpansionBudget.NONE);
-        ArchiveReader.peelEntry(walk, guarded, name, entry.getSize(), continues, frame);
-        ArchiveReader.drain(guarded, "7z entry " + name);
-      }
-    } catch (PasswordRequiredException e) {
-      throw secretRequired(frame);
-    } catch (IOException e) {
-      if (String.valueOf(e.getMessage()).startsWith("Unsupported compression method")) {
-        throw BackupRejected.of(
-            ProblemCode.UNRECOGNIZED_FORMAT,
-            "the 7z archive uses a compression method FédiMon cannot read yet ("
-                + methodName(e.getMessage())
-                + "): make it again with 7-Zip's default, LZMA2 (7zz a -m0=LZMA2)",
-            frame.enclosingArchive() == null
-                ? file.getFileName().toString()
-                : frame.enclosingArchive());
-      }
-      throw e;
+    String where =
+        frame.enclosingArchive() == null ? file.getFileName().toString() : frame.enclosingArchive();
+    String defaultName = file.getFileName().toString().replaceFirst("\\.7z$", "");
+    boolean[] firstFile = {true};
+    try (SevenZipArchive archive = openWithRightPassword(walk, file, frame, where)) {
+      archive.read(
+          (entry, content) -> {
+            walk.countEntry();
+            String raw = entry.name().isEmpty() ? defaultName : entry.name();
+            if (entry.anti()) {
+              return;
+            }
+            int type = unixType(entry);
+            if (type == UNIX_SYMLINK) {
+              walk.refuse(
+                  ProblemCode.LINK_ENTRY,
+                  "a symbolic link: links are never followed nor created; remove them from the"
+                      + " backup",
+                  raw,
+                  frame);
+              return;
+            }
+            if (type != 0 && type != UNIX_REGULAR && type != UNIX_DIRECTORY) {
+              walk.refuse(
+                  ProblemCode.SPECIAL_ENTRY,
+                  "a device, fifo or socket entry: a backup holds only files and folders",
+                  raw,
+                  frame);
+              return;
+            }
+            String name = walk.acceptName(raw, frame);
+            if (name == null) {
+              return;
+            }
+            if (entry.directory()) {
+              walk.visitor.directory(name);
+              return;
+            }
+            boolean continues = frame.outer() && firstFile[0];
+            firstFile[0] = false;
+            InputStream guarded =
+                new ExpansionGuard(
+                    content,
+                    () -> Long.MAX_VALUE,
+                    walk.limits,
+                    "7z entry " + name,
+                    ExpansionBudget.NONE);
+            ArchiveReader.peelEntry(walk, guarded, name, entry.size(), continues, frame);
+            ArchiveReader.drain(guarded, "7z entry " + name);
+          });
+    } catch (SevenZipArchive.PasswordRequired e) {
+      throw secretRequired(where);
+    } catch (SevenZipArchive.UnsupportedMethod e) {
+      throw BackupRejected.of(
+          ProblemCode.UNRECOGNIZED_FORMAT,
+          "the 7z archive uses "
+              + e.method
+              + ", which FédiMon cannot read: make it again with 7-Zip's default, LZMA2 (7zz a"
+              + " -m0=LZMA2)",
+          where);
     }
-  }
-
-  private static String methodName(String message) {
-    return message.contains("[3, 4, 1]") ? "PPMd" : message.replaceAll(" used in .*", "");
   }
 
   /**
-   * Opens the archive with the password that reads its smallest file back with a matching CRC
-   * (entry metadata does not say which entries are encrypted until their data is decoded).
+   * Opens the archive with the password that opens its headers or decrypts its smallest encrypted
+   * folder with matching CRCs (7z says which folders are encrypted, not which password is right).
    */
-  private static SevenZFile openWithRightPassword(Walk walk, Path file, Frame frame)
-      throws IOException {
+  private static SevenZipArchive openWithRightPassword(
+      Walk walk, Path file, Frame frame, String where) throws IOException {
     List<String> passwords = walk.secrets.passwords();
-    if (passwords.isEmpty()) {
-      return open(file, null, walk);
-    }
-    for (String password : passwords) {
-      SevenZFile archive;
-      try {
-        archive = open(file, password, walk);
-      } catch (IOException wrongOrDamaged) {
-        continue;
+    SevenZipArchive plain;
+    try {
+      plain = SevenZipArchive.open(file, null, walk.limits);
+    } catch (SevenZipArchive.PasswordRequired encryptedHeaders) {
+      if (passwords.isEmpty()) {
+        throw secretRequired(where);
       }
-      Optional<SevenZArchiveEntry> probe = smallestFile(archive);
-      if (probe.isEmpty()) {
-        return archive;
-      }
-      boolean readable = decrypts(archive, probe.get());
-      archive.close();
-      if (readable) {
-        return open(file, password, walk);
-      }
-    }
-    if (encrypted(file, walk)) {
-      throw BackupRejected.of(
-          ProblemCode.WRONG_SECRET,
-          "the 7z archive is encrypted and none of the passwords given opens it",
-          frame.enclosingArchive() == null
-              ? file.getFileName().toString()
-              : frame.enclosingArchive());
-    }
-    return open(file, null, walk); // not encrypted: reading it reports the damage
-  }
-
-  /** Whether the archive needs a password: for its headers, or for its smallest file. */
-  private static boolean encrypted(Path file, Walk walk) {
-    try (SevenZFile archive = open(file, null, walk)) {
-      Optional<SevenZArchiveEntry> probe = smallestFile(archive);
-      if (probe.isPresent()) {
-        try (InputStream in = archive.getInputStream(probe.get())) {
-          in.transferTo(java.io.OutputStream.nullOutputStream());
+      for (String password : passwords) {
+        try {
+          return SevenZipArchive.open(file, password, walk.limits);
+        } catch (SevenZipArchive.UnsupportedMethod e) {
+          throw e;
+        } catch (IOException wrong) {
+          // the header's CRC tells a wrong password: try the next
         }
       }
-      return false;
-    } catch (PasswordRequiredException e) {
-      return true;
-    } catch (IOException e) {
-      return false;
+      throw wrongSecret(where);
     }
-  }
-
-  private static Optional<SevenZArchiveEntry> smallestFile(SevenZFile archive) {
-    List<SevenZArchiveEntry> files = new ArrayList<>();
-    for (SevenZArchiveEntry entry : archive.getEntries()) {
-      if (entry.hasStream() && entry.getSize() > 0) {
-        files.add(entry);
+    if (!plain.encrypted()) {
+      return plain;
+    }
+    plain.close();
+    if (passwords.isEmpty()) {
+      throw secretRequired(where);
+    }
+    for (String password : passwords) {
+      SevenZipArchive archive = SevenZipArchive.open(file, password, walk.limits);
+      if (archive.decryptsSmallestFolder()) {
+        return archive;
       }
+      archive.close();
     }
-    return files.stream().min(Comparator.comparingLong(SevenZArchiveEntry::getSize));
+    throw wrongSecret(where);
   }
 
-  private static SevenZFile open(Path file, @Nullable String password, Walk walk)
-      throws IOException {
-    SevenZFile.Builder builder =
-        SevenZFile.builder()
-            .setPath(file)
-            .setMaxMemoryLimitKiB(walk.limits.xzMemoryKib())
-            .setTryToRecoverBrokenArchives(false)
-            .setUseDefaultNameForUnnamedEntries(true);
-    if (password != null) {
-      builder.setPassword(password.toCharArray());
-    }
-    return builder.get();
-  }
-
-  private static boolean decrypts(SevenZFile archive, SevenZArchiveEntry entry) {
-    try (InputStream in = archive.getInputStream(entry)) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-      return true;
-    } catch (IOException | RuntimeException wrong) {
-      return false;
-    }
-  }
-
-  private static int unixType(SevenZArchiveEntry entry) {
-    if (!entry.getHasWindowsAttributes()) {
-      return 0;
-    }
-    int attributes = entry.getWindowsAttributes();
-    if ((attributes & UNIX_EXTENSION) == 0) {
+  private static int unixType(SevenZipArchive.Entry entry) {
+    Integer attributes = entry.attributes();
+    if (attributes == null || (attributes & UNIX_EXTENSION) == 0) {
       return 0;
     }
     return (attributes >>> 16) & UNIX_TYPE_MASK;
   }
 
-  private static BackupRejected secretRequired(Frame frame) {
+  private static BackupRejected secretRequired(String where) {
     return BackupRejected.of(
         ProblemCode.SECRET_REQUIRED,
         "the 7z archive is encrypted: give the password with --password or --password-file",
-        frame.enclosingArchive() == null ? "7z" : frame.enclosingArchive());
+        where);
   }
 
-  /** The current entry's bytes, read sequentially from the archive. */
-  private static final class CurrentEntryStream extends InputStream {
-    private final SevenZFile archive;
-
-    CurrentEntryStream(SevenZFile archive) {
-      this.archive = archive;
-    }
-
-    @Override
-    public int read() throws IOException {
-      return archive.read();
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      return archive.read(b, off, len);
-    }
+  private static BackupRejected wrongSecret(String where) {
+    return BackupRejected.of(
+        ProblemCode.WRONG_SECRET,
+        "the 7z archive is encrypted and none of the passwords given opens it",
+        where);
   }
 }
