@@ -1,5 +1,6 @@
 package social.fedimon.engine.archive;
 
+import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,9 +22,11 @@ import social.fedimon.engine.BackupRejected;
 import social.fedimon.engine.ProblemCode;
 
 /**
- * Opens an OpenPGP message (binary or armored) with PGPainless: symmetric passphrases, and secret
- * keys, unlocked with the given passwords when they are locked. Integrity protection (MDC or AEAD)
- * is required: PGPainless refuses messages without it, and checks it at the end of the data.
+ * Opens an OpenPGP message (binary or armored): symmetric passphrases, and secret keys, unlocked
+ * with the given passwords when they are locked. The usual backup (AES, MDC, a key or passphrase
+ * that fits) is read by {@link PgpFastPath}; everything else, and every refusal, by PGPainless.
+ * Integrity protection (MDC or AEAD) is required: PGPainless refuses messages without it, and both
+ * check it at the end of the data.
  */
 final class PgpDecryption {
 
@@ -39,6 +42,12 @@ final class PgpDecryption {
               + " if it is locked), or the passphrase with --password or --password-file",
           where);
     }
+    BufferedInputStream buffered = new BufferedInputStream(in, ArchiveReader.BUFFER_BYTES);
+    InputStream fast = PgpFastPath.open(buffered, secrets);
+    if (fast != null) {
+      return fast;
+    }
+    in = buffered;
     ConsumerOptions options =
         ConsumerOptions.get()
             .setMissingKeyPassphraseStrategy(MissingKeyPassphraseStrategy.THROW_EXCEPTION);

@@ -1,0 +1,164 @@
+package social.fedimon.engine.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import social.fedimon.engine.BackupRejected;
+import social.fedimon.engine.ProblemCode;
+import social.fedimon.engine.testing.Tools;
+
+/**
+ * The fast OpenPGP path gives exactly what gpg encrypted, for the messages gpg makes by default and
+ * with each compression; it checks the MDC itself; and whatever it does not handle (a wrong
+ * passphrase, another cipher) goes back, rewound, to PGPainless. Fixtures are made by gpg.
+ */
+class PgpFastPathTest {
+
+  @TempDir static Path dir;
+  private static Map<String, String> gpg;
+  private static final String PASSPHRASE = "correct horse battery";
+
+  @BeforeAll
+  static void fixtures() throws IOException {
+    Tools.require("gpg");
+    Path home = Files.createDirectories(dir.resolve("gnupg"));
+    Files.setPosixFilePermissions(
+        home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    gpg = Map.of("GNUPGHOME", home.toString());
+    Tools.sh(
+        dir,
+        "(seq 1 40000; head -c 300000 /dev/urandom; seq 1 1000) > data"
+            + " && head -c 20000 /dev/urandom > small");
+    Tools.sh(
+        dir,
+        gpg,
+        "gpg -q --batch --passphrase '' --quick-gen-key 'Admin <admin@example.social>' default"
+            + " default never"
+            + " && gpg -q --batch --export-secret-keys admin@example.social > admin.key");
+    String symmetric = "gpg -q --batch --pinentry-mode loopback --passphrase '" + PASSPHRASE + "' ";
+    Tools.sh(
+        dir,
+        gpg,
+        symmetric
+            + "-c -o zip.gpg data && "
+            + symmetric
+            + "--compress-algo zlib -c -o zlib.gpg data && "
+            + symmetric
+            + "--compress-algo bzip2 -c -o bzip2.gpg data && "
+            + symmetric
+            + "--compress-algo none -c -o none.gpg data && "
+            + symmetric
+            + "--cipher-algo AES128 -c -o aes128.gpg data && "
+            + symmetric
+            + "-a -c -o armored.asc data && "
+            + symmetric
+            + "--compress-algo none -c -o small.gpg small && "
+            + symmetric
+            + "--cipher-algo CAMELLIA256 -c -o camellia.gpg data && "
+            + "gpg -q --batch --trust-model always -r admin@example.social -s -e -o signed.gpg"
+            + " data");
+  }
+
+  private static Secrets secrets() {
+    return Secrets.load(
+        List.of("not this one", PASSPHRASE), List.of(), List.of(dir.resolve("admin.key")));
+  }
+
+  private static byte[] data() throws IOException {
+    return Files.readAllBytes(dir.resolve("data"));
+  }
+
+  private static InputStream fast(byte[] message, Secrets secrets) throws IOException {
+    return PgpFastPath.open(
+        new BufferedInputStream(new ByteArrayInputStream(message), 64 * 1024), secrets);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "zip.gpg",
+        "zlib.gpg",
+        "bzip2.gpg",
+        "none.gpg",
+        "aes128.gpg",
+        "armored.asc",
+        "signed.gpg"
+      })
+  void givesExactlyWhatGpgEncrypted(String file) throws IOException {
+    try (InputStream in = fast(Files.readAllBytes(dir.resolve(file)), secrets())) {
+      assertThat(in).as("the fast path takes %s", file).isNotNull();
+      assertThat(in.readAllBytes()).isEqualTo(data());
+    }
+  }
+
+  @Test
+  void aChangedByteIsCaughtByTheMdc() throws IOException {
+    byte[] message = Files.readAllBytes(dir.resolve("small.gpg"));
+    message[message.length / 2] ^= 0x10;
+
+    try (InputStream in = fast(message, secrets())) {
+      assertThat(in).isNotNull();
+      assertThatThrownBy(in::readAllBytes)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("MDC");
+    }
+  }
+
+  @ParameterizedTest(name = "cut {0} bytes short")
+  @ValueSource(ints = {1, 22, 1000})
+  void aTruncatedMessageIsRefused(int cut) throws IOException {
+    byte[] message = Files.readAllBytes(dir.resolve("zip.gpg"));
+    byte[] truncated = Arrays.copyOf(message, message.length - cut);
+
+    try (InputStream in = fast(truncated, secrets())) {
+      assertThat(in).isNotNull();
+      assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"zip.gpg", "camellia.gpg"})
+  void leavesWhatItDoesNotHandleRewoundForPgpainless(String file) throws IOException {
+    byte[] message = Files.readAllBytes(dir.resolve(file));
+    Secrets secrets =
+        file.equals("zip.gpg") ? Secrets.load(List.of("wrong"), List.of(), List.of()) : secrets();
+    BufferedInputStream in = new BufferedInputStream(new ByteArrayInputStream(message), 64 * 1024);
+
+    assertThat(PgpFastPath.open(in, secrets)).isNull();
+    assertThat(in.readAllBytes()).as("rewound to the start").isEqualTo(message);
+  }
+
+  @Test
+  void theWholeLayerStillReadsWhatOnlyPgpainlessHandles() throws IOException {
+    try (InputStream in =
+        PgpDecryption.open(
+            new ByteArrayInputStream(Files.readAllBytes(dir.resolve("camellia.gpg"))),
+            secrets(),
+            "camellia.gpg")) {
+      assertThat(in.readAllBytes()).isEqualTo(data());
+    }
+    assertThatThrownBy(
+            () ->
+                PgpDecryption.open(
+                    new ByteArrayInputStream(Files.readAllBytes(dir.resolve("zip.gpg"))),
+                    Secrets.load(List.of("wrong"), List.of(), List.of()),
+                    "zip.gpg"))
+        .isInstanceOf(BackupRejected.class)
+        .satisfies(
+            e -> assertThat(((BackupRejected) e).code()).isEqualTo(ProblemCode.WRONG_SECRET));
+  }
+}
