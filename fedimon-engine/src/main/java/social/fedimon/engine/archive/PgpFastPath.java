@@ -108,7 +108,8 @@ final class PgpFastPath {
       }
       SeipdStream plain = SeipdStream.start(encrypted, key.getKey(), prefix);
       if (plain != null) {
-        return LiteralData.of(plain);
+        // decryption and its hash on one core, everything that reads the plaintext on another
+        return LiteralData.of(new ReadAhead(plain, 256 * 1024));
       }
     }
     return null;
@@ -344,25 +345,30 @@ final class PgpFastPath {
       this.plaintext = plaintext;
     }
 
-    static InputStream of(SeipdStream plaintext) throws IOException {
-      InputStream packets = plaintext;
-      for (int depth = 0; depth < 4; depth++) {
-        BCPGInputStream bcpg = BCPGInputStream.wrap(packets);
-        int tag = bcpg.nextPacketTag();
-        while (tag == PacketTags.ONE_PASS_SIGNATURE || tag == PacketTags.MARKER) {
-          bcpg.readPacket();
-          tag = bcpg.nextPacketTag();
+    static InputStream of(InputStream plaintext) throws IOException {
+      try {
+        InputStream packets = plaintext;
+        for (int depth = 0; depth < 4; depth++) {
+          BCPGInputStream bcpg = BCPGInputStream.wrap(packets);
+          int tag = bcpg.nextPacketTag();
+          while (tag == PacketTags.ONE_PASS_SIGNATURE || tag == PacketTags.MARKER) {
+            bcpg.readPacket();
+            tag = bcpg.nextPacketTag();
+          }
+          Packet packet = bcpg.readPacket();
+          if (packet instanceof LiteralDataPacket literal) {
+            return new LiteralData(literal.getInputStream(), plaintext);
+          }
+          if (!(packet instanceof CompressedDataPacket compressed)) {
+            throw new IOException("the OpenPGP message holds no literal data");
+          }
+          packets = decompress(compressed);
         }
-        Packet packet = bcpg.readPacket();
-        if (packet instanceof LiteralDataPacket literal) {
-          return new LiteralData(literal.getInputStream(), plaintext);
-        }
-        if (!(packet instanceof CompressedDataPacket compressed)) {
-          throw new IOException("the OpenPGP message holds no literal data");
-        }
-        packets = decompress(compressed);
+        throw new IOException("the OpenPGP message nests compressed packets too deep");
+      } catch (IOException | RuntimeException e) {
+        plaintext.close();
+        throw e;
       }
-      throw new IOException("the OpenPGP message nests compressed packets too deep");
     }
 
     private static InputStream decompress(CompressedDataPacket packet) throws IOException {
