@@ -107,7 +107,8 @@ class PgpFastPathTest {
 
   @Test
   void aChangedByteIsCaughtByTheMdc() throws IOException {
-    byte[] message = Files.readAllBytes(dir.resolve("small.gpg"));
+    // uncompressed, so nothing but the MDC can notice; large enough to outrun the read-ahead
+    byte[] message = Files.readAllBytes(dir.resolve("none.gpg"));
     message[message.length / 2] ^= 0x10;
 
     try (InputStream in = fast(message, secrets())) {
@@ -116,6 +117,22 @@ class PgpFastPathTest {
           .isInstanceOf(IOException.class)
           .hasMessageContaining("MDC");
     }
+  }
+
+  @Test
+  void aChangedByteInAMessageShorterThanTheReadAheadIsRefusedToo() throws IOException {
+    byte[] message = Files.readAllBytes(dir.resolve("small.gpg"));
+    message[message.length / 2] ^= 0x10;
+
+    assertThatThrownBy(
+            () -> {
+              try (InputStream in =
+                  PgpDecryption.open(new ByteArrayInputStream(message), secrets(), "small.gpg")) {
+                in.readAllBytes();
+              }
+            })
+        .isInstanceOf(BackupRejected.class)
+        .satisfies(e -> assertThat(((BackupRejected) e).code()).isEqualTo(ProblemCode.CORRUPT));
   }
 
   @ParameterizedTest(name = "cut {0} bytes short")
