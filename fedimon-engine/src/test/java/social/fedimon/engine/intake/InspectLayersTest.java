@@ -108,6 +108,13 @@ class InspectLayersTest {
         dir,
         gpg,
         "gpg -q --batch --trust-model always -r admin@example.social -e -o zip.gpg b.zip");
+    // OpenPGP without integrity protection, as gpg still makes it when told to
+    Tools.sh(
+        dir,
+        gpg,
+        "gpg -q --batch --pinentry-mode loopback --passphrase '"
+            + PASSWORD
+            + "' --rfc2440 --cipher-algo AES256 -c -o nomdc.gpg b.tar.zst 2>/dev/null");
     Tools.sh(dir, "age -r $(grep -o 'age1[a-z0-9]*' age.key) -o x.tar.zst.age b.tar.zst");
     Tools.sh(dir, "age -a -r $(grep -o 'age1[a-z0-9]*' age.key) -o a.tar.age b.tar");
     Tools.sh(
@@ -260,6 +267,20 @@ class InspectLayersTest {
     assertThat(codes(report)).containsExactly("secret-required");
     assertThat(report.problems().get(0).message()).contains("locked");
     assertThat(report.layers()).containsExactly("pgp");
+  }
+
+  @org.junit.jupiter.api.Test
+  void refusesAnOpenPgpMessageWithoutIntegrityProtection() {
+    Report report = inspect(dir.resolve("nomdc.gpg"), all);
+
+    assertThat(report.verdict()).isEqualTo("rejected");
+    assertThat(report.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.code()).isEqualTo("corrupt");
+              assertThat(p.message()).contains("integrity protection");
+            });
   }
 
   @org.junit.jupiter.api.Test
