@@ -3,10 +3,13 @@ package social.fedimon.engine.archive;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.security.GeneralSecurityException;
 import java.util.ArrayDeque;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
@@ -29,10 +32,26 @@ final class AgePayload extends OrderedPieces {
 
   private final InputStream in;
   private final SecretKeySpec key;
-  private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
+  private final ArrayDeque<Future<Piece>> inFlight = new ArrayDeque<>();
+  // buffers go round: read into a sealed one, opened into a plain one, handed out, given back
+  private final BlockingQueue<byte[]> sealedBuffers = new LinkedBlockingQueue<>();
+  private final BlockingQueue<byte[]> plainBuffers = new LinkedBlockingQueue<>();
+  private final ThreadLocal<Cipher> ciphers =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return Cipher.getInstance("ChaCha20-Poly1305");
+            } catch (GeneralSecurityException e) {
+              throw new IllegalStateException("the JDK has no ChaCha20-Poly1305", e);
+            }
+          });
   private byte @Nullable [] held;
+  private int heldLength;
+  private byte @Nullable [] handedOut;
   private long counter;
   private boolean done;
+
+  private record Piece(byte[] plain, int length) {}
 
   /**
    * @param in the ciphertext after the payload nonce
@@ -42,6 +61,10 @@ final class AgePayload extends OrderedPieces {
     super(threads, "fedimon-age", "the age payload");
     this.in = in;
     this.key = new SecretKeySpec(payloadKey, "ChaCha20");
+    for (int i = 0; i < ahead + 2; i++) {
+      sealedBuffers.add(new byte[SEALED]);
+      plainBuffers.add(new byte[CHUNK]);
+    }
   }
 
   /** age's payload key: HKDF-SHA-256 of the file key, salted with the payload nonce. */
@@ -57,36 +80,50 @@ final class AgePayload extends OrderedPieces {
 
   @Override
   protected @Nullable InputStream nextPiece() throws IOException {
+    if (handedOut != null) {
+      plainBuffers.add(handedOut); // the consumer is done with it: it asks for the next
+      handedOut = null;
+    }
     fill();
-    Future<byte[]> next = inFlight.poll();
-    return next == null ? null : new ByteArrayInputStream(await(next));
+    Future<Piece> next = inFlight.poll();
+    if (next == null) {
+      return null;
+    }
+    Piece piece = await(next);
+    handedOut = piece.plain();
+    return new ByteArrayInputStream(piece.plain(), 0, piece.length());
   }
 
   private void fill() throws IOException {
     while (!done && inFlight.size() < ahead) {
       if (held == null) {
-        held = in.readNBytes(SEALED);
-        if (held.length < TAG) {
+        held = take(sealedBuffers);
+        heldLength = in.readNBytes(held, 0, SEALED);
+        if (heldLength < TAG) {
           throw new IOException("the age payload ends in the middle of a chunk");
         }
       }
       byte[] chunk = held;
+      int length = heldLength;
       boolean last;
-      if (chunk.length < SEALED) {
+      if (length < SEALED) {
         last = true;
       } else {
-        byte[] next = in.readNBytes(SEALED);
-        if (next.length == 0) {
+        byte[] next = take(sealedBuffers);
+        int n = in.readNBytes(next, 0, SEALED);
+        if (n == 0) {
           last = true;
-        } else if (next.length < TAG) {
+          sealedBuffers.add(next);
+        } else if (n < TAG) {
           throw new IOException("the age payload ends in the middle of a chunk");
         } else {
           last = false;
           held = next;
+          heldLength = n;
         }
       }
       long number = counter++;
-      inFlight.add(workers.submit(() -> open(chunk, number, last)));
+      inFlight.add(workers.submit(() -> open(chunk, length, number, last)));
       if (last) {
         done = true;
         held = null;
@@ -94,23 +131,41 @@ final class AgePayload extends OrderedPieces {
     }
   }
 
-  private byte[] open(byte[] chunk, long number, boolean last) throws GeneralSecurityException {
+  private Piece open(byte[] chunk, int length, long number, boolean last)
+      throws GeneralSecurityException, IOException {
     byte[] nonce = new byte[12];
     for (int i = 0; i < 8; i++) {
       nonce[10 - i] = (byte) (number >>> (8 * i));
     }
     nonce[11] = (byte) (last ? 1 : 0);
-    Cipher cipher = Cipher.getInstance("ChaCha20-Poly1305");
+    Cipher cipher = ciphers.get();
     cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(nonce));
-    return cipher.doFinal(chunk);
+    byte[] plain = take(plainBuffers);
+    try {
+      return new Piece(plain, cipher.doFinal(chunk, 0, length, plain, 0));
+    } catch (GeneralSecurityException | RuntimeException e) {
+      plainBuffers.add(plain);
+      throw e;
+    } finally {
+      sealedBuffers.add(chunk);
+    }
   }
 
-  private static byte[] await(Future<byte[]> future) throws IOException {
+  private static byte[] take(BlockingQueue<byte[]> buffers) throws InterruptedIOException {
+    try {
+      return buffers.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while decrypting age");
+    }
+  }
+
+  private static Piece await(Future<Piece> future) throws IOException {
     try {
       return future.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while decrypting age");
+      throw new InterruptedIOException("interrupted while decrypting age");
     } catch (ExecutionException e) {
       throw new IOException(
           "a chunk fails authentication (the file is truncated or altered)", e.getCause());
