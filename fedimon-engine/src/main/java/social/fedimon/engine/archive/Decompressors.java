@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
-import org.tukaani.xz.XZInputStream;
 
 /**
  * Opens the decoder of a compression layer. Every decoder reads concatenated members, streams and
@@ -24,7 +23,10 @@ final class Decompressors {
               .get();
       // blocks are independent: decoded on every core, as the CLI cannot
       case BZIP2 -> new ParallelBzip2InputStream(in, Runtime.getRuntime().availableProcessors());
-      case XZ -> new XZInputStream(in, limits.xzMemoryKib());
+      // blocks with sizes in their headers (xz -T) are independent: decoded on every core too
+      case XZ ->
+          new ParallelXzInputStream(
+              in, limits.xzMemoryKib(), Runtime.getRuntime().availableProcessors());
       case ZSTD -> zstd(in, limits);
       case LZ4 -> new FramedLZ4CompressorInputStream(in, true);
       default -> throw new IllegalArgumentException(layer + " is not a compression layer");
