@@ -74,14 +74,57 @@ final class SevenZipArchive implements AutoCloseable {
     }
   }
 
-  /** A file or folder of the archive, in the archive's order. */
-  record Entry(
-      String name,
-      boolean directory,
-      boolean hasStream,
-      boolean anti,
-      long size,
-      @Nullable Integer attributes) {}
+  /**
+   * A file or folder of the archive, in the archive's order. (A class, not a record: Jazzer's
+   * instrumentation in fuzzing mode fails on this record's constructor with NoSuchFieldError.)
+   */
+  static final class Entry {
+    private final String name;
+    private final boolean directory;
+    private final boolean hasStream;
+    private final boolean anti;
+    private final long size;
+    private final @Nullable Integer attributes;
+
+    Entry(
+        String name,
+        boolean directory,
+        boolean hasStream,
+        boolean anti,
+        long size,
+        @Nullable Integer attributes) {
+      this.name = name;
+      this.directory = directory;
+      this.hasStream = hasStream;
+      this.anti = anti;
+      this.size = size;
+      this.attributes = attributes;
+    }
+
+    String name() {
+      return name;
+    }
+
+    boolean directory() {
+      return directory;
+    }
+
+    boolean hasStream() {
+      return hasStream;
+    }
+
+    boolean anti() {
+      return anti;
+    }
+
+    long size() {
+      return size;
+    }
+
+    @Nullable Integer attributes() {
+      return attributes;
+    }
+  }
 
   /** Receives each entry with its bytes (empty for folders and empty files). */
   interface Visitor {
