@@ -51,7 +51,8 @@ make_archive() {
       age -r "$(grep -o 'age1[a-z0-9]*' age.key)" -o b.tar.zst.age b.tar.zst ;;
     b.7z) 7zz a -mx1 b.7z live dump.sql > /dev/null ;;
     # PPMd is 7-Zip's coder for text, and slow on anything else: the first 200 MB of the dump
-    b.ppmd.7z) head -c 200M dump.sql > dump-200M.sql
+    # (whole lines, and the end of the COPY block, so that inspect reads a complete dump)
+    b.ppmd.7z) { head -c 200M dump.sql | head -n -1; printf '\\.\n'; } > dump-200M.sql
       7zz a -m0=PPMd b.ppmd.7z dump-200M.sql > /dev/null && rm dump-200M.sql ;;
     bomb.zst) head -c 64M /dev/zero | zstd -q > zero.zst
       for _ in $(seq 1 320); do cat zero.zst; done > bomb.zst ;;  # 20 GiB expanded
