@@ -208,39 +208,41 @@ final class ParallelXzInputStream extends OrderedPieces {
     return new Block(compressed, uncompressed);
   }
 
-  /** The block as a one-block xz stream of its own: what a worker decodes. */
+  /**
+   * The block as a one-block xz stream of its own: what a worker decodes. Built in one array of its
+   * exact size, the block's bytes read straight into it (a block may be 64 MiB).
+   */
   private byte[] miniStream(byte[] header, Block block) throws IOException {
     int padding = (int) ((4 - (block.compressed() & 3)) & 3);
     int body = (int) block.compressed() + padding + checkBytes;
-    ByteArrayOutputStream out = new ByteArrayOutputStream(12 + header.length + body + 64);
-    byte[] streamHeader = new byte[12];
-    System.arraycopy(MAGIC, 0, streamHeader, 0, MAGIC.length);
-    streamHeader[7] = (byte) streamFlags;
+    long unpadded = header.length + block.compressed() + checkBytes;
+    byte[] index = index(List.<long[]>of(new long[] {unpadded, block.uncompressed()}));
+    byte[] footer = footer(index.length, streamFlags);
+    byte[] stream = new byte[12 + header.length + body + index.length + footer.length];
+    System.arraycopy(MAGIC, 0, stream, 0, MAGIC.length);
+    stream[7] = (byte) streamFlags;
     CRC32 crc = new CRC32();
-    crc.update(streamHeader, 6, 2);
-    putLe32(streamHeader, 8, (int) crc.getValue());
-    out.write(streamHeader);
-    out.write(header);
-    byte[] data = in.readNBytes(body);
-    if (data.length != body) {
+    crc.update(stream, 6, 2);
+    putLe32(stream, 8, (int) crc.getValue());
+    System.arraycopy(header, 0, stream, 12, header.length);
+    int at = 12 + header.length;
+    if (in.readNBytes(stream, at, body) != body) {
       throw new EOFException("an xz block is cut short");
     }
-    for (int i = (int) block.compressed(); i < block.compressed() + padding; i++) {
-      if (data[i] != 0) {
+    for (int i = 0; i < padding; i++) {
+      if (stream[at + (int) block.compressed() + i] != 0) {
         throw new IOException("an xz block's padding is not zero");
       }
     }
-    out.write(data);
-    long unpadded = header.length + block.compressed() + checkBytes;
+    at += body;
+    System.arraycopy(index, 0, stream, at, index.length);
+    System.arraycopy(footer, 0, stream, at + index.length, footer.length);
     records.add(new long[] {unpadded, block.uncompressed()});
-    byte[] index = index(List.<long[]>of(new long[] {unpadded, block.uncompressed()}));
-    out.write(index);
-    out.write(footer(index.length, streamFlags));
     if (limit == 1) {
       long each = block.compressed() + block.uncompressed();
       limit = (int) Math.max(1, Math.min(ahead, HELD_BYTES / Math.max(1, each)));
     }
-    return out.toByteArray();
+    return stream;
   }
 
   private static byte[] index(List<long[]> entries) {
@@ -313,8 +315,8 @@ final class ParallelXzInputStream extends OrderedPieces {
 
   private byte[] decode(byte[] stream, int size) throws IOException {
     try (XZInputStream xz = new XZInputStream(new ByteArrayInputStream(stream), memoryKib)) {
-      byte[] out = xz.readNBytes(size);
-      if (out.length != size || xz.read() >= 0) {
+      byte[] out = new byte[size]; // one array: readNBytes(int) would hold the block twice
+      if (xz.readNBytes(out, 0, size) != size || xz.read() >= 0) {
         throw new IOException("an xz block does not decode to the size it declares");
       }
       return out;
