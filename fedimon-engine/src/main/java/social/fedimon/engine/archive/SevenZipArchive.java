@@ -294,9 +294,10 @@ final class SevenZipArchive implements AutoCloseable {
       Folder folder = packed.folders[0];
       checkHeaderSize(folder.unpackSize(), limits);
       SevenZipArchive reader = new SevenZipArchive(channel, limits, password, packed, List.of());
-      byte[] decoded;
+      byte[] decoded = new byte[(int) folder.unpackSize()];
+      int read;
       try (InputStream in = reader.folderStream(0)) {
-        decoded = in.readNBytes((int) folder.unpackSize());
+        read = in.readNBytes(decoded, 0, decoded.length);
       } catch (PasswordRequired | UnsupportedMethod e) {
         throw e;
       } catch (IOException e) {
@@ -306,7 +307,7 @@ final class SevenZipArchive implements AutoCloseable {
         }
         throw e;
       }
-      if (decoded.length != folder.unpackSize()) {
+      if (read != decoded.length) {
         throw new EOFException("the 7z encoded header is cut short");
       }
       if (folder.crc >= 0) {
