@@ -3,6 +3,7 @@ package social.fedimon.engine.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -177,5 +178,23 @@ class PgpFastPathTest {
         .isInstanceOf(BackupRejected.class)
         .satisfies(
             e -> assertThat(((BackupRejected) e).code()).isEqualTo(ProblemCode.WRONG_SECRET));
+  }
+
+  /**
+   * Arbitrary bytes through the OpenPGP layer with a passphrase that opens the seeds (gpg -c with a
+   * small S2K count): the fast path, its MDC and inner packets, or PGPainless after a rewind; the
+   * only failures allowed are a refusal with a problem code or an I/O error.
+   */
+  @FuzzTest(maxDuration = "60s")
+  void arbitraryMessagesAreReadOrRefused(byte[] bytes) {
+    if (bytes == null) {
+      return;
+    }
+    Secrets secrets = Secrets.load(List.of("fuzz"), List.of(), List.of());
+    try (InputStream in = PgpDecryption.open(new ByteArrayInputStream(bytes), secrets, "fuzz")) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    } catch (BackupRejected | IOException expected) {
+      // refused
+    }
   }
 }
