@@ -493,7 +493,8 @@ final class SevenZipArchive implements AutoCloseable {
       if (bits == 40 || LZMA2InputStream.getMemoryUsage(dictSize) > limits.xzMemoryKib()) {
         throw memoryLimit("LZMA2");
       }
-      return new LZMA2InputStream(in, dictSize);
+      // 7-Zip's multi-threaded encoder resets the dictionary every block: decoded on every core
+      return new ParallelLzma2InputStream(in, dictSize, Runtime.getRuntime().availableProcessors());
     }
     if (Arrays.equals(m, LZMA)) {
       if (p.length < 5) {

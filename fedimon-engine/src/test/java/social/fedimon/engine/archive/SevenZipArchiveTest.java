@@ -89,6 +89,7 @@ class SevenZipArchiveTest {
         "-m0=PPMd:o=32:mem=1m -ms=off",
         "-m0=PPMd:o=16:mem=256k -mhc=off",
         "-m0=LZMA2",
+        "-mx1 -mmt=2",
         "-m0=LZMA -ms=off",
         "-m0=BZip2",
         "-m0=Deflate",
