@@ -7,7 +7,6 @@ import java.io.InterruptedIOException;
 import java.security.GeneralSecurityException;
 import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import javax.crypto.Cipher;
@@ -143,7 +142,10 @@ final class AgePayload extends OrderedPieces {
     byte[] plain = take(plainBuffers);
     try {
       return new Piece(plain, cipher.doFinal(chunk, 0, length, plain, 0));
-    } catch (GeneralSecurityException | RuntimeException e) {
+    } catch (GeneralSecurityException e) {
+      plainBuffers.add(plain);
+      throw new IOException("a chunk fails authentication (the file is truncated or altered)", e);
+    } catch (RuntimeException e) {
       plainBuffers.add(plain);
       throw e;
     } finally {
@@ -160,22 +162,8 @@ final class AgePayload extends OrderedPieces {
     }
   }
 
-  private static Piece await(Future<Piece> future) throws IOException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while decrypting age");
-    } catch (ExecutionException e) {
-      throw new IOException(
-          "a chunk fails authentication (the file is truncated or altered)", e.getCause());
-    }
-  }
-
   @Override
   protected void cancelInFlight() {
-    // the ciphertext stream belongs to the layer below: the reader drains it after this one
-    inFlight.forEach(f -> f.cancel(true));
-    inFlight.clear();
+    cancelAll(inFlight);
   }
 }

@@ -2,6 +2,10 @@ package social.fedimon.engine.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.Collection;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * {@link AgePayload} (age chunks). Subclasses cut, submit to {@link #workers}, and return each next
  * piece's bytes from {@link #nextPiece()}.
  */
-abstract class OrderedPieces extends InputStream {
+abstract class OrderedPieces extends BulkInputStream {
 
   /** Decoders, daemon threads that end when idle: a forgotten stream leaks no thread. */
   protected final ThreadPoolExecutor workers;
@@ -50,11 +54,29 @@ abstract class OrderedPieces extends InputStream {
   /** Cancels what is in flight; the workers are shut down by {@link #close()}. */
   protected abstract void cancelInFlight();
 
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xFF;
+  /** A worker's result; its I/O failure as it is, any other wrapped, naming the stream. */
+  protected <T> T await(Future<T> future) throws IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while decoding " + what);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof IOException io
+          ? io
+          : new IOException(what + " is damaged: " + cause.getMessage(), cause);
+    }
+  }
+
+  /** Cancels the futures among {@code inFlight} and forgets every item. */
+  protected static void cancelAll(Collection<?> inFlight) {
+    for (Object item : inFlight) {
+      if (item instanceof Future<?> future) {
+        future.cancel(true);
+      }
+    }
+    inFlight.clear();
   }
 
   @Override

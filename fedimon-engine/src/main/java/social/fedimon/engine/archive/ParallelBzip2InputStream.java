@@ -91,7 +91,7 @@ final class ParallelBzip2InputStream extends OrderedPieces {
         continue;
       }
       Pending pending = (Pending) head;
-      Object decoded = await(pending.decoded());
+      Object decoded = outcome(pending.decoded());
       Piece piece = pending.piece();
       int joins = 0;
       while (decoded instanceof Exception failure) {
@@ -137,7 +137,7 @@ final class ParallelBzip2InputStream extends OrderedPieces {
     }
   }
 
-  private static Object await(Future<Object> future) throws IOException {
+  private static Object outcome(Future<Object> future) throws IOException {
     try {
       return future.get();
     } catch (InterruptedException e) {

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.util.ArrayDeque;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 import org.tukaani.xz.LZMA2InputStream;
@@ -141,27 +140,8 @@ final class ParallelLzma2InputStream extends OrderedPieces {
     }
   }
 
-  private static byte[] await(Future<byte[]> future) throws IOException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while decoding LZMA2");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw cause instanceof IOException io
-          ? io
-          : new IOException("damaged LZMA2 data: " + cause.getMessage(), cause);
-    }
-  }
-
   @Override
   protected void cancelInFlight() {
-    for (Object item : inFlight) {
-      if (item instanceof Future<?> future) {
-        future.cancel(true);
-      }
-    }
-    inFlight.clear();
+    cancelAll(inFlight);
   }
 }

@@ -9,7 +9,6 @@ import java.io.PushbackInputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.zip.CRC32;
 import org.jspecify.annotations.Nullable;
@@ -238,10 +237,8 @@ final class ParallelXzInputStream extends OrderedPieces {
     System.arraycopy(index, 0, stream, at, index.length);
     System.arraycopy(footer, 0, stream, at + index.length, footer.length);
     records.add(new long[] {unpadded, block.uncompressed()});
-    if (limit == 1) {
-      long each = block.compressed() + block.uncompressed();
-      limit = (int) Math.max(1, Math.min(ahead, HELD_BYTES / Math.max(1, each)));
-    }
+    long each = block.compressed() + block.uncompressed();
+    limit = (int) Math.max(1, Math.min(ahead, HELD_BYTES / Math.max(1, each)));
     return stream;
   }
 
@@ -323,28 +320,9 @@ final class ParallelXzInputStream extends OrderedPieces {
     }
   }
 
-  private static byte[] await(Future<byte[]> future) throws IOException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while decoding xz");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw cause instanceof IOException io
-          ? io
-          : new IOException("damaged xz data: " + cause.getMessage(), cause);
-    }
-  }
-
   @Override
   protected void cancelInFlight() {
-    for (Object item : inFlight) {
-      if (item instanceof Future<?> future) {
-        future.cancel(true);
-      }
-    }
-    inFlight.clear();
+    cancelAll(inFlight);
   }
 
   private static long vli(byte[] b, int[] at) throws IOException {

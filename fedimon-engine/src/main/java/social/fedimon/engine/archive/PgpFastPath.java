@@ -221,7 +221,7 @@ final class PgpFastPath {
    * SHA-1 over everything before its 20 hash bytes. The last 22 bytes are held back until the end
    * is known, and checked there.
    */
-  static final class SeipdStream extends InputStream {
+  static final class SeipdStream extends BulkInputStream {
     private final InputStream in;
     private final Cipher cipher;
     private final MessageDigest sha1;
@@ -268,12 +268,6 @@ final class PgpFastPath {
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("the JDK has no AES or SHA-1", e);
       }
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
     }
 
     @Override
@@ -335,7 +329,7 @@ final class PgpFastPath {
    * signatures before it are skipped, and everything after it is read to the end so that the MDC is
    * checked before the last byte is handed out.
    */
-  static final class LiteralData extends InputStream {
+  static final class LiteralData extends BulkInputStream {
     private final InputStream literal;
     private final InputStream plaintext;
     private boolean done;
@@ -384,12 +378,6 @@ final class PgpFastPath {
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
       if (done) {
         return -1;
@@ -411,7 +399,7 @@ final class PgpFastPath {
   }
 
   /** java.util.zip's inflater through 64 KiB buffers (InflaterInputStream's default is 512 B). */
-  private static final class Inflating extends InputStream {
+  private static final class Inflating extends BulkInputStream {
     private final InputStream in;
     private final Inflater inflater;
     private final byte[] input = new byte[64 * 1024];
@@ -420,12 +408,6 @@ final class PgpFastPath {
     Inflating(InputStream in, Inflater inflater) {
       this.in = in;
       this.inflater = inflater;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
     }
 
     @Override

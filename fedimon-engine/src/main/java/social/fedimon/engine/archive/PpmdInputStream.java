@@ -19,7 +19,7 @@ import java.util.Arrays;
  * impossible code and an end mark before the declared size are all I/O failures: the archive is
  * damaged.
  */
-final class PpmdInputStream extends InputStream {
+final class PpmdInputStream extends BulkInputStream {
 
   /** Smallest and largest model orders and memory a 7z PPMd coder may declare. */
   static final int MIN_ORDER = 2;
@@ -147,12 +147,6 @@ final class PpmdInputStream extends InputStream {
     if (code == MASK32) {
       throw new IOException("a PPMd stream starts with an impossible code");
     }
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
   }
 
   @Override

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * in order. {@link #close()} stops that thread and waits for it, so the stream below is never
  * touched after it returns.
  */
-public final class ReadAhead extends InputStream {
+public final class ReadAhead extends BulkInputStream {
 
   private static final int BUFFERS = 4;
 
@@ -73,13 +73,6 @@ public final class ReadAhead extends InputStream {
         return;
       }
     }
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xFF;
   }
 
   @Override

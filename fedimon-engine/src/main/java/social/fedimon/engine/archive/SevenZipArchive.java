@@ -1,5 +1,6 @@
 package social.fedimon.engine.archive;
 
+import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -387,21 +388,7 @@ final class SevenZipArchive implements AutoCloseable {
     Folder folder = streams.folders[smallest];
     try (InputStream in = folderStream(smallest)) {
       for (int s = 0; s < folder.substreams; s++) {
-        CRC32 crc = new CRC32();
-        long left = folder.substreamSizes[s];
-        byte[] buffer = new byte[64 * 1024];
-        while (left > 0) {
-          int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-          if (n < 0) {
-            return false;
-          }
-          crc.update(buffer, 0, n);
-          left -= n;
-        }
-        long expected = folder.substreamCrcs[s];
-        if (expected >= 0 && crc.getValue() != expected) {
-          return false;
-        }
+        Exactly.entry(in, folder.substreamSizes[s], folder.substreamCrcs[s], "probe").drain();
       }
       return true;
     } catch (IOException | RuntimeException wrong) {
@@ -432,8 +419,8 @@ final class SevenZipArchive implements AutoCloseable {
           folderIn = folderStream(folderIndex);
         }
         Folder folder = streams.folders[folderIndex];
-        EntryStream content =
-            new EntryStream(
+        Exactly content =
+            Exactly.entry(
                 folderIn,
                 folder.substreamSizes[substream],
                 folder.substreamCrcs[substream],
@@ -468,10 +455,12 @@ final class SevenZipArchive implements AutoCloseable {
     int source = folder.inputOf[coderIndex];
     InputStream input =
         source < 0
-            ? new ChannelStream(
-                channel,
-                streams.packOffsets[folder.packStream],
-                streams.packSizes[folder.packStream])
+            ? new BufferedInputStream(
+                new ChannelStream(
+                    channel,
+                    streams.packOffsets[folder.packStream],
+                    streams.packSizes[folder.packStream]),
+                ArchiveReader.BUFFER_BYTES)
             : coderStream(folder, source, depth + 1);
     Coder coder = folder.coders[coderIndex];
     long outSize = folder.unpackSizes[coderIndex];
@@ -1097,7 +1086,7 @@ final class SevenZipArchive implements AutoCloseable {
   // ---- streams -------------------------------------------------------------------------------
 
   /** A packed stream: a range of the file, read at positions (the channel is shared). */
-  private static final class ChannelStream extends InputStream {
+  private static final class ChannelStream extends BulkInputStream {
     private final FileChannel channel;
     private long position;
     private long left;
@@ -1106,12 +1095,6 @@ final class SevenZipArchive implements AutoCloseable {
       this.channel = channel;
       this.position = position;
       this.left = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
     }
 
     @Override
@@ -1129,20 +1112,34 @@ final class SevenZipArchive implements AutoCloseable {
     }
   }
 
-  /** A coder's output: exactly its declared size, no more, and an early end is an error. */
-  private static final class Exactly extends InputStream {
+  /**
+   * Exactly {@code size} bytes of the stream below, no more: a coder's output, or one file out of
+   * its folder. An early end is an error, and a known CRC must match when the last byte is read.
+   */
+  private static final class Exactly extends BulkInputStream {
     private final InputStream in;
+    private final String what;
+    private final long expectedCrc; // -1: none to check
+    private final boolean closesBelow;
+    private final CRC32 crc = new CRC32();
     private long left;
 
+    /** A coder's output: closing it closes the coder. */
     Exactly(InputStream in, long size) {
-      this.in = in;
-      this.left = size;
+      this(in, size, "a 7z coder's output", -1, true);
     }
 
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    private Exactly(InputStream in, long size, String what, long expectedCrc, boolean closesBelow) {
+      this.in = in;
+      this.left = size;
+      this.what = what;
+      this.expectedCrc = expectedCrc;
+      this.closesBelow = closesBelow;
+    }
+
+    /** One file of a folder: the folder stays open for the next file. */
+    static Exactly entry(InputStream folder, long size, long expectedCrc, String name) {
+      return new Exactly(folder, size, "the 7z entry " + name, expectedCrc, false);
     }
 
     @Override
@@ -1155,55 +1152,14 @@ final class SevenZipArchive implements AutoCloseable {
       }
       int n = in.read(b, off, (int) Math.min(len, left));
       if (n < 0) {
-        throw new EOFException("a 7z coder's output ends " + left + " bytes early");
+        throw new EOFException(what + " ends " + left + " bytes early");
       }
       left -= n;
-      return n;
-    }
-
-    @Override
-    public void close() throws IOException {
-      in.close();
-    }
-  }
-
-  /** One file's bytes out of its folder, with its CRC checked when the last byte is read. */
-  private static final class EntryStream extends InputStream {
-    private final InputStream folder;
-    private final long expectedCrc;
-    private final String name;
-    private final CRC32 crc = new CRC32();
-    private long left;
-
-    EntryStream(InputStream folder, long size, long expectedCrc, String name) {
-      this.folder = folder;
-      this.left = size;
-      this.expectedCrc = expectedCrc;
-      this.name = name;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (left == 0) {
-        return -1;
-      }
-      if (len == 0) {
-        return 0;
-      }
-      int n = folder.read(b, off, (int) Math.min(len, left));
-      if (n < 0) {
-        throw new EOFException("the 7z entry " + name + " is cut short");
-      }
-      crc.update(b, off, n);
-      left -= n;
-      if (left == 0 && expectedCrc >= 0 && crc.getValue() != expectedCrc) {
-        throw new IOException("the CRC of the 7z entry " + name + " does not match");
+      if (expectedCrc >= 0) {
+        crc.update(b, off, n);
+        if (left == 0 && crc.getValue() != expectedCrc) {
+          throw new IOException("the CRC of " + what + " does not match");
+        }
       }
       return n;
     }
@@ -1216,8 +1172,10 @@ final class SevenZipArchive implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-      // the folder stays open for the next file
+    public void close() throws IOException {
+      if (closesBelow) {
+        in.close();
+      }
     }
   }
 }

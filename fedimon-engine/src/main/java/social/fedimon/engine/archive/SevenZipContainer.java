@@ -15,10 +15,6 @@ import social.fedimon.engine.ProblemCode;
 final class SevenZipContainer {
 
   private static final int UNIX_EXTENSION = 0x8000;
-  private static final int UNIX_TYPE_MASK = 0170000;
-  private static final int UNIX_REGULAR = 0100000;
-  private static final int UNIX_DIRECTORY = 0040000;
-  private static final int UNIX_SYMLINK = 0120000;
 
   private SevenZipContainer() {}
 
@@ -35,25 +31,7 @@ final class SevenZipContainer {
             if (entry.anti()) {
               return;
             }
-            int type = unixType(entry);
-            if (type == UNIX_SYMLINK) {
-              walk.refuse(
-                  ProblemCode.LINK_ENTRY,
-                  "a symbolic link: links are never followed nor created; remove them from the"
-                      + " backup",
-                  raw,
-                  frame);
-              return;
-            }
-            if (type != 0 && type != UNIX_REGULAR && type != UNIX_DIRECTORY) {
-              walk.refuse(
-                  ProblemCode.SPECIAL_ENTRY,
-                  "a device, fifo or socket entry: a backup holds only files and folders",
-                  raw,
-                  frame);
-              return;
-            }
-            String name = walk.acceptName(raw, frame);
+            String name = walk.acceptTyped(raw, unixType(entry), frame);
             if (name == null) {
               return;
             }
@@ -133,7 +111,7 @@ final class SevenZipContainer {
     if (attributes == null || (attributes & UNIX_EXTENSION) == 0) {
       return 0;
     }
-    return (attributes >>> 16) & UNIX_TYPE_MASK;
+    return (attributes >>> 16) & Walk.UNIX_TYPE_MASK;
   }
 
   private static BackupRejected secretRequired(String where) {

@@ -55,6 +55,39 @@ final class Walk {
     return null;
   }
 
+  /** The file type bits of a Unix mode, as zip and 7z store it, and the types a backup may hold. */
+  static final int UNIX_TYPE_MASK = 0170000;
+
+  static final int UNIX_REGULAR = 0100000;
+  static final int UNIX_DIRECTORY = 0040000;
+  static final int UNIX_SYMLINK = 0120000;
+
+  /**
+   * The normalized name of an entry whose container stores a Unix file type ({@code unixType}, 0
+   * when none is stored), or null when it is refused and reported: a link, a device, fifo or
+   * socket, or a name {@link #acceptName} refuses.
+   */
+  @org.jspecify.annotations.Nullable
+  String acceptTyped(String raw, int unixType, Frame frame) {
+    if (unixType == UNIX_SYMLINK) {
+      refuse(
+          ProblemCode.LINK_ENTRY,
+          "a symbolic link: links are never followed nor created; remove them from the backup",
+          raw,
+          frame);
+      return null;
+    }
+    if (unixType != 0 && unixType != UNIX_REGULAR && unixType != UNIX_DIRECTORY) {
+      refuse(
+          ProblemCode.SPECIAL_ENTRY,
+          "a device, fifo or socket entry: a backup holds only files and folders",
+          raw,
+          frame);
+      return null;
+    }
+    return acceptName(raw, frame);
+  }
+
   void refuse(ProblemCode code, String message, String rawName, Frame frame) {
     visitor.problem(Problem.of(code, message, frame.prefix() + rawName));
   }

@@ -21,11 +21,6 @@ import social.fedimon.engine.ProblemCode;
  */
 final class ZipContainer {
 
-  private static final int UNIX_TYPE_MASK = 0170000;
-  private static final int UNIX_REGULAR = 0100000;
-  private static final int UNIX_DIRECTORY = 0040000;
-  private static final int UNIX_SYMLINK = 0120000;
-
   private ZipContainer() {}
 
   static void read(Walk walk, Path file, Frame frame) throws IOException {
@@ -47,26 +42,12 @@ final class ZipContainer {
         walk.countEntry();
         String raw = entry.getName();
         int type =
-            entry.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX
-                ? entry.getUnixMode() & UNIX_TYPE_MASK
-                : 0;
-        if (entry.isUnixSymlink() || type == UNIX_SYMLINK) {
-          walk.refuse(
-              ProblemCode.LINK_ENTRY,
-              "a symbolic link: links are never followed nor created; remove them from the backup",
-              raw,
-              frame);
-          continue;
-        }
-        if (type != 0 && type != UNIX_REGULAR && type != UNIX_DIRECTORY) {
-          walk.refuse(
-              ProblemCode.SPECIAL_ENTRY,
-              "a device, fifo or socket entry: a backup holds only files and folders",
-              raw,
-              frame);
-          continue;
-        }
-        String name = walk.acceptName(raw, frame);
+            entry.isUnixSymlink()
+                ? Walk.UNIX_SYMLINK
+                : entry.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX
+                    ? entry.getUnixMode() & Walk.UNIX_TYPE_MASK
+                    : 0;
+        String name = walk.acceptTyped(raw, type, frame);
         if (name == null) {
           continue;
         }

@@ -1,14 +1,14 @@
 package social.fedimon.engine.dump;
 
 import java.io.IOException;
-import java.io.InputStream;
 import social.fedimon.engine.ProblemCode;
+import social.fedimon.engine.archive.BulkInputStream;
 
 /**
  * A custom archive's data block as one stream: chunks of an integer length and that many bytes, up
  * to a chunk of length zero (pg_backup_custom.c, _CustomReadFunc).
  */
-final class ChunkedInputStream extends InputStream {
+final class ChunkedInputStream extends BulkInputStream {
 
   /** pg_dump writes chunks of a few KiB to a few MiB; a bigger one is damage or an attack. */
   static final long MAX_CHUNK_BYTES = 256L << 20;
@@ -19,13 +19,6 @@ final class ChunkedInputStream extends InputStream {
 
   ChunkedInputStream(ArchiveInput in) {
     this.in = in;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xFF;
   }
 
   @Override

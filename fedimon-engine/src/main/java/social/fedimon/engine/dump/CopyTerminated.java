@@ -2,13 +2,14 @@ package social.fedimon.engine.dump;
 
 import java.io.IOException;
 import java.io.InputStream;
+import social.fedimon.engine.archive.BulkInputStream;
 
 /**
  * The rows of an archive's table data: pg_dump ends them with the COPY terminator line {@code \.}
  * and two empty lines (pg_dump.c writes {@code "\\.\n\n\n"}), which are no rows. Reads up to that
  * line, then discards the rest.
  */
-final class CopyTerminated extends InputStream implements RowCounting {
+final class CopyTerminated extends BulkInputStream implements RowCounting {
 
   private final InputStream in;
   private final byte[] buffer = new byte[64 * 1024];
@@ -20,13 +21,6 @@ final class CopyTerminated extends InputStream implements RowCounting {
 
   CopyTerminated(InputStream in) {
     this.in = in;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xFF;
   }
 
   @Override

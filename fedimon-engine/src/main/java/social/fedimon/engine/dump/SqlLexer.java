@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import social.fedimon.engine.ProblemCode;
+import social.fedimon.engine.archive.BulkInputStream;
 
 /**
  * Splits plain SQL, as pg_dump writes it and psql would read it, into statements, psql
@@ -458,17 +459,10 @@ public final class SqlLexer {
    * The bytes of one COPY data block: every line up to one that is exactly {@code \.}. Rows end
    * with a newline in COPY text format (newlines inside values are written {@code \n}).
    */
-  private final class CopyDataStream extends InputStream implements RowCounting {
+  private final class CopyDataStream extends BulkInputStream implements RowCounting {
     private boolean atLineStart = true;
     private boolean done;
     private long rows;
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xFF;
-    }
 
     @Override
     public int read(byte[] out, int off, int len) throws IOException {
