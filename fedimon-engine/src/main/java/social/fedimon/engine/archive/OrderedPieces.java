@@ -69,6 +69,21 @@ abstract class OrderedPieces extends BulkInputStream {
     }
   }
 
+  /**
+   * What a piece's decoder gives, read into one array of the size the piece declares; more or fewer
+   * bytes are damage.
+   */
+  protected static byte[] decodeWhole(InputStream decoder, int size, String what)
+      throws IOException {
+    try (decoder) {
+      byte[] out = new byte[size]; // one array: readNBytes(int) would hold the piece twice
+      if (decoder.readNBytes(out, 0, size) != size || decoder.read() >= 0) {
+        throw new IOException(what + " does not decode to the size it declares");
+      }
+      return out;
+    }
+  }
+
   /** Cancels the futures among {@code inFlight} and forgets every item. */
   protected static void cancelAll(Collection<?> inFlight) {
     for (Object item : inFlight) {

@@ -130,14 +130,10 @@ final class ParallelLzma2InputStream extends OrderedPieces {
   private byte[] decode(byte[] stream, int size) throws IOException {
     // nothing before a dictionary reset can be referenced: the segment's size is dictionary enough
     int dictionary = Math.max(4096, Math.min(dictSize, size));
-    try (LZMA2InputStream lzma2 =
-        new LZMA2InputStream(new ByteArrayInputStream(stream), dictionary)) {
-      byte[] out = new byte[size];
-      if (lzma2.readNBytes(out, 0, size) != size || lzma2.read() >= 0) {
-        throw new IOException("damaged LZMA2 data: a segment does not decode to its chunks' sizes");
-      }
-      return out;
-    }
+    return decodeWhole(
+        new LZMA2InputStream(new ByteArrayInputStream(stream), dictionary),
+        size,
+        "an LZMA2 segment");
   }
 
   @Override

@@ -311,13 +311,8 @@ final class ParallelXzInputStream extends OrderedPieces {
   }
 
   private byte[] decode(byte[] stream, int size) throws IOException {
-    try (XZInputStream xz = new XZInputStream(new ByteArrayInputStream(stream), memoryKib)) {
-      byte[] out = new byte[size]; // one array: readNBytes(int) would hold the block twice
-      if (xz.readNBytes(out, 0, size) != size || xz.read() >= 0) {
-        throw new IOException("an xz block does not decode to the size it declares");
-      }
-      return out;
-    }
+    return decodeWhole(
+        new XZInputStream(new ByteArrayInputStream(stream), memoryKib), size, "an xz block");
   }
 
   @Override
