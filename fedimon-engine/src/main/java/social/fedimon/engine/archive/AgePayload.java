@@ -9,9 +9,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import javax.crypto.Cipher;
 import javax.crypto.Mac;
-import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
@@ -30,20 +28,12 @@ final class AgePayload extends OrderedPieces {
   private static final int SEALED = CHUNK + TAG;
 
   private final InputStream in;
-  private final SecretKeySpec key;
   private final ArrayDeque<Future<Piece>> inFlight = new ArrayDeque<>();
   // buffers go round: read into a sealed one, opened into a plain one, handed out, given back
   private final BlockingQueue<byte[]> sealedBuffers = new LinkedBlockingQueue<>();
   private final BlockingQueue<byte[]> plainBuffers = new LinkedBlockingQueue<>();
-  private final ThreadLocal<Cipher> ciphers =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return Cipher.getInstance("ChaCha20-Poly1305");
-            } catch (GeneralSecurityException e) {
-              throw new IllegalStateException("the JDK has no ChaCha20-Poly1305", e);
-            }
-          });
+  // one opener per worker, taken for a chunk and given back; freed once no worker runs
+  private final BlockingQueue<ChaChaBoxes> openers = new LinkedBlockingQueue<>();
   private byte @Nullable [] held;
   private int heldLength;
   private byte @Nullable [] handedOut;
@@ -56,10 +46,16 @@ final class AgePayload extends OrderedPieces {
    * @param in the ciphertext after the payload nonce
    * @param payloadKey the key derived from the file key and the payload nonce
    */
-  AgePayload(InputStream in, byte[] payloadKey, int threads) {
+  AgePayload(InputStream in, byte[] payloadKey, int threads) throws GeneralSecurityException {
     super(threads, "fedimon-age", "the age payload");
     this.in = in;
-    this.key = new SecretKeySpec(payloadKey, "ChaCha20");
+    try {
+      for (int i = 0; i < Math.max(1, threads); i++) {
+        openers.add(ChaChaBoxes.forKey(payloadKey, SEALED));
+      }
+    } finally {
+      java.util.Arrays.fill(payloadKey, (byte) 0);
+    }
     for (int i = 0; i < ahead + 2; i++) {
       sealedBuffers.add(new byte[SEALED]);
       plainBuffers.add(new byte[CHUNK]);
@@ -137,11 +133,10 @@ final class AgePayload extends OrderedPieces {
       nonce[10 - i] = (byte) (number >>> (8 * i));
     }
     nonce[11] = (byte) (last ? 1 : 0);
-    Cipher cipher = ciphers.get();
-    cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(nonce));
+    ChaChaBoxes opener = take(openers);
     byte[] plain = take(plainBuffers);
     try {
-      return new Piece(plain, cipher.doFinal(chunk, 0, length, plain, 0));
+      return new Piece(plain, opener.open(nonce, chunk, length, plain));
     } catch (GeneralSecurityException e) {
       plainBuffers.add(plain);
       throw new IOException("a chunk fails authentication (the file is truncated or altered)", e);
@@ -150,10 +145,11 @@ final class AgePayload extends OrderedPieces {
       throw e;
     } finally {
       sealedBuffers.add(chunk);
+      openers.add(opener);
     }
   }
 
-  private static byte[] take(BlockingQueue<byte[]> buffers) throws InterruptedIOException {
+  private static <T> T take(BlockingQueue<T> buffers) throws InterruptedIOException {
     try {
       return buffers.take();
     } catch (InterruptedException e) {
@@ -165,5 +161,25 @@ final class AgePayload extends OrderedPieces {
   @Override
   protected void cancelInFlight() {
     cancelAll(inFlight);
+  }
+
+  @Override
+  public void close() throws IOException {
+    super.close();
+    // native openers are freed only once no worker can be inside one; a worker still running
+    // after this wait keeps its opener (a leak, never a use after free)
+    boolean idle;
+    try {
+      idle = workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      idle = false;
+    }
+    if (idle) {
+      ChaChaBoxes opener;
+      while ((opener = openers.poll()) != null) {
+        opener.close();
+      }
+    }
   }
 }

@@ -93,7 +93,7 @@ class AgePayloadTest {
   }
 
   @com.code_intelligence.jazzer.junit.FuzzTest(maxDuration = "60s")
-  void anyPayloadIsOpenedOrRefused(byte[] bytes) {
+  void anyPayloadIsOpenedOrRefused(byte[] bytes) throws java.security.GeneralSecurityException {
     if (bytes == null) {
       return;
     }
