@@ -81,6 +81,32 @@ class LauncherIT {
   }
 
   @Test
+  void aCommandsFirstRunWritesItsClassDataArchiveAndLaterRunsUseItQuietly(@TempDir Path dir)
+      throws Exception {
+    social.fedimon.engine.testing.InstanceTree.create(dir);
+    social.fedimon.engine.testing.Tools.sh(
+        dir, "tar -cf - live database.sql.xz | zstd > b.tar.zst");
+    Path archives = REPOSITORY.resolve("fedimon-cli/target/fedimon-run/cds");
+    social.fedimon.engine.testing.Tools.sh(dir, "rm -rf " + archives);
+
+    Result first = run(dir, "inspect", "--format", "json", "b.tar.zst");
+    assertThat(first.status()).isEqualTo(0);
+    try (var listing = Files.list(archives)) {
+      assertThat(listing.map(p -> p.getFileName().toString()))
+          .as("one archive for inspect, no temporary file left")
+          .singleElement()
+          .satisfies(name -> assertThat(name).matches("inspect-[0-9]+\\.jsa"));
+    }
+    Result second = run(dir, "inspect", "--format", "json", "b.tar.zst");
+    // the JVM's notes about classes it could not archive would land in the report: none may
+    for (Result result : List.of(first, second)) {
+      assertThat(result.out().strip()).startsWith("{").endsWith("}");
+      assertThat(result.err()).doesNotContain("cds").doesNotContain("[warning]");
+    }
+    assertThat(second.out()).isEqualTo(first.out());
+  }
+
+  @Test
   void serveAnswersOnItsPortAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
     int port = freePort();
     Path data = dir.resolve("var");

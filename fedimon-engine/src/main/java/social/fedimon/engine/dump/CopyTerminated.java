@@ -3,6 +3,7 @@ package social.fedimon.engine.dump;
 import java.io.IOException;
 import java.io.InputStream;
 import social.fedimon.engine.archive.BulkInputStream;
+import social.fedimon.engine.archive.Drain;
 
 /**
  * The rows of an archive's table data: pg_dump ends them with the COPY terminator line {@code \.}
@@ -37,7 +38,7 @@ final class CopyTerminated extends BulkInputStream implements RowCounting {
     }
     if (atLineStart && buffer[pos] == '\\' && terminator()) {
       done = true;
-      in.transferTo(java.io.OutputStream.nullOutputStream());
+      Drain.all(in);
       return -1;
     }
     int start = pos;

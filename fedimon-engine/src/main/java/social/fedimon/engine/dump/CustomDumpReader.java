@@ -22,6 +22,7 @@ import social.fedimon.engine.Problem;
 import social.fedimon.engine.ProblemCode;
 import social.fedimon.engine.archive.ArchiveLimits;
 import social.fedimon.engine.archive.CountingInputStream;
+import social.fedimon.engine.archive.Drain;
 import social.fedimon.engine.archive.ExpansionGuard;
 
 /**
@@ -296,7 +297,7 @@ public final class CustomDumpReader {
         String table = PlainDumpReader.tableOf(copy);
         if (decision instanceof GuardDecision.Run && !handler.wantsData(table)) {
           // skipped without decompressing: what the block holds can only ever be COPY data
-          chunks.transferTo(java.io.OutputStream.nullOutputStream());
+          Drain.all(chunks);
           handler.tableData(table, SqlGuard.normalize(copy), InputStream.nullInputStream());
           return;
         }
@@ -306,9 +307,9 @@ public final class CustomDumpReader {
           handler.problem(reject.problem());
         }
       }
-      data.transferTo(java.io.OutputStream.nullOutputStream());
+      Drain.all(data);
       // a decoder stops at the end of its stream, before the chunk list's terminating zero
-      chunks.transferTo(java.io.OutputStream.nullOutputStream());
+      Drain.all(chunks);
     } else if (type == BLK_BLOBS) {
       while (true) {
         long oid = in.readInt();
@@ -318,8 +319,8 @@ public final class CustomDumpReader {
         ChunkedInputStream chunks = new ChunkedInputStream(in);
         InputStream data = guarded(chunks, header.compression(), "large object " + oid);
         handler.largeObject(oid, data);
-        data.transferTo(java.io.OutputStream.nullOutputStream());
-        chunks.transferTo(java.io.OutputStream.nullOutputStream());
+        Drain.all(data);
+        Drain.all(chunks);
       }
     } else {
       throw in.corrupt("data block type " + type + " is unknown");

@@ -3,6 +3,7 @@ package social.fedimon.engine.dump;
 import java.io.IOException;
 import java.io.InputStream;
 import social.fedimon.engine.Problem;
+import social.fedimon.engine.archive.Drain;
 
 /**
  * Receives a dump as its readers decode it, whatever its format, after the SQL guard: only
@@ -45,7 +46,7 @@ public interface DumpHandler {
 
   /** A large object's bytes. */
   default void largeObject(long oid, InputStream data) throws IOException {
-    data.transferTo(java.io.OutputStream.nullOutputStream());
+    Drain.all(data);
   }
 
   /** A warning (statements left out) or the reason the dump is refused. */

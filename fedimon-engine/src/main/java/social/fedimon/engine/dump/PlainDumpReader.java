@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import social.fedimon.engine.archive.Drain;
 
 /** Reads a plain SQL dump: statements and COPY data through the guard, to a handler. */
 public final class PlainDumpReader {
@@ -56,7 +57,7 @@ public final class PlainDumpReader {
           handler.tableData(tableOf(pendingCopy), SqlGuard.normalize(pendingCopy), data.data());
           pendingCopy = null;
         }
-        data.data().transferTo(java.io.OutputStream.nullOutputStream());
+        Drain.all(data.data());
       }
     }
     if (!described) {

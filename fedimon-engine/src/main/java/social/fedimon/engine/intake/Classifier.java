@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 import social.fedimon.engine.BackupRejected;
 import social.fedimon.engine.Problem;
 import social.fedimon.engine.archive.ArchiveEntry;
-import social.fedimon.engine.archive.CountingInputStream;
+import social.fedimon.engine.archive.Drain;
 import social.fedimon.engine.archive.EntryVisitor;
 import social.fedimon.engine.archive.Layer;
 import social.fedimon.engine.archive.ReadAhead;
@@ -180,9 +180,7 @@ final class Classifier implements EntryVisitor {
   }
 
   private static long count(InputStream in) throws IOException {
-    CountingInputStream counting = new CountingInputStream(in);
-    counting.transferTo(java.io.OutputStream.nullOutputStream());
-    return counting.count();
+    return Drain.all(in);
   }
 
   private static String text(byte[] bytes) {

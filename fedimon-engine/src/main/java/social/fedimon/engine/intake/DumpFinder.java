@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import social.fedimon.engine.archive.ArchiveEntry;
 import social.fedimon.engine.archive.CountingInputStream;
+import social.fedimon.engine.archive.Drain;
 import social.fedimon.engine.archive.Layer;
 import social.fedimon.engine.dump.ArchiveToc;
 import social.fedimon.engine.dump.CustomDumpReader;
@@ -207,7 +208,7 @@ final class DumpFinder {
   long maybeTableFile(ArchiveEntry entry, InputStream content) throws IOException {
     CountingInputStream counted = new CountingInputStream(content);
     if (!TABLE_FILE.matcher(entry.fileName()).matches()) {
-      counted.transferTo(java.io.OutputStream.nullOutputStream());
+      Drain.all(counted);
       return counted.count();
     }
     InputStream rowsOnly = TocFile.rows(counted);
