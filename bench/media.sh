@@ -5,6 +5,7 @@
 #   the same two commands again, nothing changed (the incremental case; target: <= 5% of the first)
 #   fedimon restore archive.tar.zst (database only) vs fedimon restore archive.tar.zst --media-to s3://c
 # The media: 3000 files, about 300 MB, in Mastodon's layout. Prints a Markdown table.
+# SYNC_ONLY=1 runs the sync rows alone (the restore rows need bench/restore.sh's data to mean much).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_jar
 DATA="$OUT/media"
@@ -89,9 +90,11 @@ r2=$(timed "aws s3 sync system s3://aws-sync/")
 f2=$(timed "$FEDIMON media sync --from system --to s3://fedimon-sync/")
 echo "| second sync, nothing changed | \`aws s3 sync\` | $r2 | \`fedimon media sync\` | $f2 | $(ratio "$f2" "$r2") |"
 echo "| second / first | | $(ratio "$r2" "$r1") | | $(ratio "$f2" "$f1") | |"
+if [[ "${SYNC_ONLY:-0}" != 1 ]]; then
 db1=$(fresh); d=$(timed "$FEDIMON restore archive.tar.zst --jobs 2 --database-url postgresql://$TENANT@127.0.0.1:5432/$db1"); drop "$db1"
 db2=$(fresh); m=$(timed "$FEDIMON restore archive.tar.zst --jobs 2 --media-to s3://restore-media/ --database-url postgresql://$TENANT@127.0.0.1:5432/$db2"); drop "$db2"
 echo "| restore with media | \`fedimon restore\` (database only) | $d | \`fedimon restore --media-to\` | $m | $(ratio "$m" "$d") |"
+fi
 echo
 echo "Objects: aws $(find objects/aws-sync -type f | wc -l), fedimon $(find objects/fedimon-sync -type f | wc -l), restore $(find objects/restore-media -type f | wc -l)."
 echo "Ratios are time: below 1.0 means FédiMon is faster. fedimon ran with -Xmx512m."

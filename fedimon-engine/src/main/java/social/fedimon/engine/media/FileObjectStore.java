@@ -91,29 +91,88 @@ public final class FileObjectStore implements ObjectStore {
     if (!Files.isDirectory(start)) {
       return java.util.stream.Stream.empty();
     }
-    try (java.util.stream.Stream<Path> paths = Files.walk(start)) {
-      java.util.List<StoredObject> objects = new java.util.ArrayList<>();
-      paths
-          .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-          .filter(p -> !p.getFileName().toString().endsWith(".tmp"))
-          .forEach(
-              p -> {
-                try {
-                  objects.add(
-                      new StoredObject(
-                          root.relativize(p).toString().replace('\\', '/'),
-                          Files.size(p),
-                          null,
-                          java.util.Map.of(),
-                          Files.getLastModifiedTime(p).toInstant()));
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              });
-      objects.sort(java.util.Comparator.comparing(StoredObject::key));
-      return objects.stream();
-    } catch (IOException e) {
-      throw new ObjectStoreException(location(), "could not list " + prefix, e);
+    return java.util.stream.StreamSupport.stream(
+        java.util.Spliterators.spliteratorUnknownSize(
+            new SortedWalk(start), java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL),
+        false);
+  }
+
+  /**
+   * The regular files under a folder, in the order of their keys, found one folder at a time: it
+   * holds only the listings of the folders on the current path (a media tree of ten million files
+   * is never in memory at once) and reads each file's attributes once. A folder's entries are
+   * sorted as keys sort: a subfolder by its name and a slash, since every key below it continues
+   * so. Links, devices and {@code .tmp} files (this store's writes in progress) are left out.
+   */
+  private final class SortedWalk implements java.util.Iterator<StoredObject> {
+    private record Child(Path path, String sortKey, BasicFileAttributes attributes) {}
+
+    private final java.util.ArrayDeque<java.util.Iterator<Child>> folders =
+        new java.util.ArrayDeque<>();
+    private @org.jspecify.annotations.Nullable StoredObject next;
+
+    SortedWalk(Path start) {
+      enter(start);
+      advance();
+    }
+
+    private void enter(Path folder) {
+      java.util.List<Child> children = new java.util.ArrayList<>();
+      try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+        for (Path path : entries) {
+          BasicFileAttributes attributes =
+              Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          String name = path.getFileName().toString();
+          if (attributes.isDirectory()) {
+            children.add(new Child(path, name + "/", attributes));
+          } else if (attributes.isRegularFile() && !name.endsWith(".tmp")) {
+            children.add(new Child(path, name, attributes));
+          }
+        }
+      } catch (IOException e) {
+        throw new ObjectStoreException(location(), "could not list " + root.relativize(folder), e);
+      }
+      children.sort(java.util.Comparator.comparing(Child::sortKey));
+      folders.push(children.iterator());
+    }
+
+    private void advance() {
+      next = null;
+      while (!folders.isEmpty()) {
+        java.util.Iterator<Child> folder = folders.peek();
+        if (!folder.hasNext()) {
+          folders.pop();
+          continue;
+        }
+        Child child = folder.next();
+        if (child.attributes().isDirectory()) {
+          enter(child.path());
+          continue;
+        }
+        next =
+            new StoredObject(
+                root.relativize(child.path()).toString().replace('\\', '/'),
+                child.attributes().size(),
+                null,
+                java.util.Map.of(),
+                child.attributes().lastModifiedTime().toInstant());
+        return;
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next != null;
+    }
+
+    @Override
+    public StoredObject next() {
+      StoredObject current = next;
+      if (current == null) {
+        throw new java.util.NoSuchElementException();
+      }
+      advance();
+      return current;
     }
   }
 

@@ -57,44 +57,46 @@ public final class MediaSync {
     long seen = 0;
     String stateKey = STATE_PREFIX + "sync/" + sourceId(from) + ".tsv.gz";
     Path newRecord = SyncRecord.newFile();
-    try (SyncRecord.Reader record = full ? null : SyncRecord.read(to, stateKey);
+    // the source is walked from now on, while the target's client is built and its record read
+    try (Prefetched<StoredObject> source =
+            new Prefetched<>(
+                from.list("").filter(MediaSync::synced), 10_000, "fedimon-sync-listing");
+        SyncRecord.Reader record = full ? null : SyncRecord.read(to, stateKey);
         MediaUploader uploader = new MediaUploader(to, "", concurrency, false);
         SyncRecord.Writer writer = new SyncRecord.Writer(newRecord);
         Stream<StoredObject> targetListing =
             record != null ? Stream.empty() : to.list("").filter(MediaSync::synced)) {
       Iterator<StoredObject> target = record != null ? record : targetListing.iterator();
       StoredObject existing = target.hasNext() ? target.next() : null;
-      try (Stream<StoredObject> sourceListing = from.list("").filter(MediaSync::synced)) {
-        for (Iterator<StoredObject> source = sourceListing.iterator(); source.hasNext(); ) {
-          StoredObject object = source.next();
-          while (existing != null && existing.key().compareTo(object.key()) < 0) {
-            existing = target.hasNext() ? target.next() : null;
-          }
-          boolean same =
-              existing != null
-                  && existing.key().equals(object.key())
-                  && (record != null
-                      ? SyncRecord.unchanged(object, existing)
-                      : sameContent(object, existing, to));
-          if (same) {
-            skipped++;
-          } else {
-            try (InputStream in = from.open(object.key())) {
-              uploader.upload(
-                  object.key(),
-                  in,
-                  object.size(),
-                  object.etag() == null
-                      ? java.util.Map.of()
-                      : java.util.Map.of(StoredObject.SOURCE_ETAG, object.etag()));
-            } catch (IOException e) {
-              throw new UncheckedIOException("could not copy " + object.key(), e);
-            }
-          }
-          writer.add(object);
-          seen += object.size();
-          progress.accept(seen);
+      while (source.hasNext()) {
+        StoredObject object = source.next();
+        while (existing != null && existing.key().compareTo(object.key()) < 0) {
+          existing = target.hasNext() ? target.next() : null;
         }
+        boolean same =
+            existing != null
+                && existing.key().equals(object.key())
+                && (record != null
+                    ? SyncRecord.unchanged(object, existing)
+                    : sameContent(object, existing, to));
+        if (same) {
+          skipped++;
+        } else {
+          try (InputStream in = from.open(object.key())) {
+            uploader.upload(
+                object.key(),
+                in,
+                object.size(),
+                object.etag() == null
+                    ? java.util.Map.of()
+                    : java.util.Map.of(StoredObject.SOURCE_ETAG, object.etag()));
+          } catch (IOException e) {
+            throw new UncheckedIOException("could not copy " + object.key(), e);
+          }
+        }
+        writer.add(object);
+        seen += object.size();
+        progress.accept(seen);
       }
       uploader.finish();
       writer.close();

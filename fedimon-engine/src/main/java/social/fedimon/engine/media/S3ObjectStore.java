@@ -24,16 +24,48 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class S3ObjectStore implements ObjectStore {
 
   private final S3Settings settings;
-  private final S3Client client;
+  // built on a thread of its own: the SDK's first client takes a quarter of a second of class
+  // loading and set-up, which a short command (a sync with nothing to send) spends listing its
+  // source meanwhile
+  private final java.util.concurrent.CompletableFuture<S3Client> building;
 
-  private S3ObjectStore(S3Settings settings, S3Client client) {
+  private S3ObjectStore(S3Settings settings) {
     this.settings = settings;
-    this.client = client;
+    this.building = new java.util.concurrent.CompletableFuture<>();
+    Thread builder =
+        new Thread(
+            () -> {
+              try {
+                building.complete(buildClient(settings));
+              } catch (RuntimeException | Error e) {
+                building.completeExceptionally(e);
+              }
+            },
+            "fedimon-s3-client");
+    builder.setDaemon(true);
+    builder.start();
   }
 
-  /** Connects to the store described by {@code settings}; no request is sent yet. */
+  /**
+   * Connects to the store described by {@code settings}; no request is sent yet, and the client is
+   * built in the background (a bad setting surfaces at the first request).
+   */
   public static S3ObjectStore connect(S3Settings settings) {
-    return new S3ObjectStore(settings, buildClient(settings));
+    return new S3ObjectStore(settings);
+  }
+
+  private S3Client client() {
+    try {
+      return building.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
   }
 
   /** Builds an S3 client for {@code settings}; the caller closes it. */
@@ -67,14 +99,14 @@ public final class S3ObjectStore implements ObjectStore {
   /** Creates the bucket when it does not exist yet (for stores we run ourselves). */
   public void createBucketIfMissing() {
     try {
-      client.headBucket(b -> b.bucket(settings.bucket()));
+      client().headBucket(b -> b.bucket(settings.bucket()));
     } catch (NoSuchBucketException e) {
-      call(() -> client.createBucket(b -> b.bucket(settings.bucket())), "create the bucket");
+      call(() -> client().createBucket(b -> b.bucket(settings.bucket())), "create the bucket");
     } catch (S3Exception e) {
       if (e.statusCode() != 404) {
         throw failure("check the bucket", e);
       }
-      call(() -> client.createBucket(b -> b.bucket(settings.bucket())), "create the bucket");
+      call(() -> client().createBucket(b -> b.bucket(settings.bucket())), "create the bucket");
     } catch (SdkException e) {
       throw failure("check the bucket", e);
     }
@@ -85,9 +117,10 @@ public final class S3ObjectStore implements ObjectStore {
     String fullKey = fullKey(key);
     call(
         () ->
-            client.putObject(
-                b -> b.bucket(settings.bucket()).key(fullKey).contentType(contentType),
-                RequestBody.fromBytes(bytes)),
+            client()
+                .putObject(
+                    b -> b.bucket(settings.bucket()).key(fullKey).contentType(contentType),
+                    RequestBody.fromBytes(bytes)),
         "store " + key);
   }
 
@@ -96,9 +129,10 @@ public final class S3ObjectStore implements ObjectStore {
     String fullKey = fullKey(key);
     call(
         () ->
-            client.putObject(
-                b -> b.bucket(settings.bucket()).key(fullKey).contentType(contentType),
-                RequestBody.fromFile(file)),
+            client()
+                .putObject(
+                    b -> b.bucket(settings.bucket()).key(fullKey).contentType(contentType),
+                    RequestBody.fromFile(file)),
         "store " + key);
   }
 
@@ -112,14 +146,15 @@ public final class S3ObjectStore implements ObjectStore {
     String fullKey = fullKey(key);
     call(
         () ->
-            client.putObject(
-                b ->
-                    b.bucket(settings.bucket())
-                        .key(fullKey)
-                        .contentType(contentType)
-                        .contentLength(length)
-                        .metadata(metadata),
-                RequestBody.fromInputStream(content, length)),
+            client()
+                .putObject(
+                    b ->
+                        b.bucket(settings.bucket())
+                            .key(fullKey)
+                            .contentType(contentType)
+                            .contentLength(length)
+                            .metadata(metadata),
+                    RequestBody.fromInputStream(content, length)),
         "store " + key);
   }
 
@@ -131,7 +166,7 @@ public final class S3ObjectStore implements ObjectStore {
     call(
         () ->
             id[0] =
-                client
+                client()
                     .createMultipartUpload(
                         b ->
                             b.bucket(settings.bucket())
@@ -149,7 +184,7 @@ public final class S3ObjectStore implements ObjectStore {
             () ->
                 parts.put(
                     number,
-                    client
+                    client()
                         .uploadPart(
                             b ->
                                 b.bucket(settings.bucket())
@@ -176,20 +211,21 @@ public final class S3ObjectStore implements ObjectStore {
                 .toList();
         call(
             () ->
-                client.completeMultipartUpload(
-                    b ->
-                        b.bucket(settings.bucket())
-                            .key(fullKey)
-                            .uploadId(id[0])
-                            .multipartUpload(m -> m.parts(completed))),
+                client()
+                    .completeMultipartUpload(
+                        b ->
+                            b.bucket(settings.bucket())
+                                .key(fullKey)
+                                .uploadId(id[0])
+                                .multipartUpload(m -> m.parts(completed))),
             "complete " + key);
       }
 
       @Override
       public void abort() {
         try {
-          client.abortMultipartUpload(
-              b -> b.bucket(settings.bucket()).key(fullKey).uploadId(id[0]));
+          client()
+              .abortMultipartUpload(b -> b.bucket(settings.bucket()).key(fullKey).uploadId(id[0]));
         } catch (SdkException e) {
           // the store expires abandoned uploads itself; the original failure is what matters
         }
@@ -202,7 +238,7 @@ public final class S3ObjectStore implements ObjectStore {
     String base = prefix.isEmpty() ? settings.prefix() : ObjectKeys.join(settings.prefix(), prefix);
     int strip = settings.prefix().isEmpty() ? 0 : ObjectKeys.join(settings.prefix(), "").length();
     try {
-      return client
+      return client()
           .listObjectsV2Paginator(b -> b.bucket(settings.bucket()).prefix(base))
           .contents()
           .stream()
@@ -226,7 +262,7 @@ public final class S3ObjectStore implements ObjectStore {
     String fullKey = fullKey(key);
     try {
       HeadObjectResponse response =
-          client.headObject(b -> b.bucket(settings.bucket()).key(fullKey));
+          client().headObject(b -> b.bucket(settings.bucket()).key(fullKey));
       return Optional.of(
           new StoredObject(
               key, response.contentLength(), unquote(response.eTag()), response.metadata()));
@@ -246,7 +282,7 @@ public final class S3ObjectStore implements ObjectStore {
   public InputStream open(String key) {
     String fullKey = fullKey(key);
     try {
-      return client.getObject(b -> b.bucket(settings.bucket()).key(fullKey));
+      return client().getObject(b -> b.bucket(settings.bucket()).key(fullKey));
     } catch (NoSuchKeyException e) {
       throw new ObjectStoreException.NotFound(location(), key);
     } catch (SdkException e) {
@@ -257,12 +293,14 @@ public final class S3ObjectStore implements ObjectStore {
   @Override
   public void delete(String key) {
     String fullKey = fullKey(key);
-    call(() -> client.deleteObject(b -> b.bucket(settings.bucket()).key(fullKey)), "delete " + key);
+    call(
+        () -> client().deleteObject(b -> b.bucket(settings.bucket()).key(fullKey)),
+        "delete " + key);
   }
 
   @Override
   public void checkReachable() {
-    call(() -> client.headBucket(b -> b.bucket(settings.bucket())), "reach the bucket");
+    call(() -> client().headBucket(b -> b.bucket(settings.bucket())), "reach the bucket");
   }
 
   @Override
@@ -272,7 +310,11 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public void close() {
-    client.close();
+    try {
+      client().close();
+    } catch (RuntimeException e) {
+      // it was never built: nothing to close
+    }
   }
 
   private String fullKey(String key) {

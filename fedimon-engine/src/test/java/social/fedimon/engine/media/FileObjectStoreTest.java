@@ -76,4 +76,37 @@ class FileObjectStoreTest {
     assertThatThrownBy(() -> objects.open("link"))
         .isInstanceOf(ObjectStoreException.NotFound.class);
   }
+
+  @Test
+  void listsRegularFilesInKeyOrderWithoutLinksOrWritesInProgress() throws IOException {
+    // names around '/' in byte order: '.' sorts before it, '0' after, so a folder's files and the
+    // files beside it interleave; a walk that sorted folder by folder without care would not
+    java.util.List<String> keys =
+        java.util.List.of(
+            "a.b", "a/x", "a/y/z", "a0", "b", "cache/x/1.png", "cache-x", "media/000/001/o.png");
+    for (String key : keys) {
+      Path file = root.resolve(key);
+      Files.createDirectories(file.getParent());
+      Files.write(file, key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    Files.writeString(root.resolve("a/half-written.tmp"), "x");
+    Files.createSymbolicLink(root.resolve("a/link"), root.resolve("b"));
+    Files.createSymbolicLink(root.resolve("linked-folder"), root.resolve("a"));
+    Files.createDirectories(root.resolve("empty/folder"));
+
+    FileObjectStore store = new FileObjectStore(root);
+    try (var listing = store.list("")) {
+      java.util.List<StoredObject> objects = listing.toList();
+      assertThat(objects).extracting(StoredObject::key).isEqualTo(keys.stream().sorted().toList());
+      assertThat(objects)
+          .allSatisfy(o -> assertThat(o.size()).isEqualTo(o.key().length()))
+          .allSatisfy(o -> assertThat(o.lastModified()).isNotNull());
+    }
+    try (var listing = store.list("a")) {
+      assertThat(listing.map(StoredObject::key)).containsExactly("a/x", "a/y/z");
+    }
+    try (var listing = store.list("nothing-here")) {
+      assertThat(listing).isEmpty();
+    }
+  }
 }

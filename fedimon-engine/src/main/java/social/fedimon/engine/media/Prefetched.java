@@ -1,0 +1,100 @@
+package social.fedimon.engine.media;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A listing read on a thread of its own, at most {@code capacity} objects ahead of its consumer: a
+ * sync walks its source while it connects to its target and reads the record there, instead of
+ * after. What the thread meets (an exception, the end) reaches the consumer in order. {@link
+ * #close()} stops the thread and closes the listing.
+ */
+final class Prefetched<T> implements Iterator<T>, AutoCloseable {
+
+  private static final Object END = new Object();
+
+  private final BlockingQueue<Object> queue;
+  private final Thread reader;
+  private volatile boolean stopped;
+  private @Nullable Object next;
+
+  Prefetched(Stream<T> listing, int capacity, String name) {
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.reader =
+        new Thread(
+            () -> {
+              try (listing) {
+                for (Iterator<T> items = listing.iterator(); items.hasNext(); ) {
+                  if (!hand(items.next())) {
+                    return;
+                  }
+                }
+                hand(END);
+              } catch (RuntimeException | Error e) {
+                hand(e);
+              }
+            },
+            name);
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  private boolean hand(Object item) {
+    try {
+      while (!stopped) {
+        if (queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
+          return true;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (next == null) {
+      try {
+        next = queue.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while listing", e);
+      }
+    }
+    if (next instanceof RuntimeException e) {
+      throw e;
+    }
+    if (next instanceof Error e) {
+      throw e;
+    }
+    return next != END;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public T next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    T item = (T) next;
+    next = null;
+    return item;
+  }
+
+  @Override
+  public void close() {
+    stopped = true;
+    queue.clear();
+    try {
+      reader.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
