@@ -185,6 +185,40 @@ class PgpFastPathTest {
    * small S2K count): the fast path, its MDC and inner packets, or PGPainless after a rewind; the
    * only failures allowed are a refusal with a problem code or an I/O error.
    */
+  @Test
+  void cfbThroughEcbDecryptsExactlyAsTheJdksCfbForAnyCutOfTheInput() throws Exception {
+    java.util.Random random = new java.util.Random(4880);
+    for (int keyBytes : new int[] {16, 24, 32}) {
+      byte[] key = new byte[keyBytes];
+      byte[] iv = new byte[16];
+      random.nextBytes(key);
+      random.nextBytes(iv);
+      javax.crypto.spec.SecretKeySpec aes = new javax.crypto.spec.SecretKeySpec(key, "AES");
+      byte[] plain = new byte[300_001]; // not a whole number of blocks
+      random.nextBytes(plain);
+      javax.crypto.Cipher encrypt = javax.crypto.Cipher.getInstance("AES/CFB/NoPadding");
+      encrypt.init(
+          javax.crypto.Cipher.ENCRYPT_MODE, aes, new javax.crypto.spec.IvParameterSpec(iv));
+      byte[] ciphertext = encrypt.doFinal(plain);
+
+      PgpFastPath.Cfb cfb = new PgpFastPath.Cfb(aes, iv, 64 * 1024);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      byte[] buffer = new byte[64 * 1024 + 32];
+      int at = 0;
+      while (at < ciphertext.length) {
+        // pieces of 1 byte to 64 KiB, mostly not multiples of the block
+        int n =
+            Math.min(ciphertext.length - at, 1 + random.nextInt(random.nextBoolean() ? 40 : 65536));
+        int produced = cfb.update(ciphertext, at, n, buffer, 0);
+        assertThat(produced % 16).isZero();
+        out.write(buffer, 0, produced);
+        at += n;
+      }
+      out.write(buffer, 0, cfb.doFinal(buffer, 0));
+      assertThat(out.toByteArray()).as("AES-%d", keyBytes * 8).isEqualTo(plain);
+    }
+  }
+
   @FuzzTest(maxDuration = "60s")
   void arbitraryMessagesAreReadOrRefused(byte[] bytes) {
     if (bytes == null) {
