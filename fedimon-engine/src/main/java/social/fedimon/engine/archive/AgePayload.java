@@ -26,16 +26,17 @@ final class AgePayload extends OrderedPieces {
   static final int CHUNK = 64 * 1024;
   static final int TAG = 16;
   private static final int SEALED = CHUNK + TAG;
+  // chunks opened by one task: one hand-over per 512 KiB rather than per 64 KiB
+  private static final int BATCH = 8;
 
   private final InputStream in;
   private final ArrayDeque<Future<Piece>> inFlight = new ArrayDeque<>();
   // buffers go round: read into a sealed one, opened into a plain one, handed out, given back
   private final BlockingQueue<byte[]> sealedBuffers = new LinkedBlockingQueue<>();
   private final BlockingQueue<byte[]> plainBuffers = new LinkedBlockingQueue<>();
-  // one opener per worker, taken for a chunk and given back; freed once no worker runs
+  // one opener per worker, taken for a batch and given back; freed once no worker runs
   private final BlockingQueue<ChaChaBoxes> openers = new LinkedBlockingQueue<>();
-  private byte @Nullable [] held;
-  private int heldLength;
+  private int carried = -1; // the byte read to learn whether the payload went on, or -1
   private byte @Nullable [] handedOut;
   private long counter;
   private boolean done;
@@ -57,8 +58,8 @@ final class AgePayload extends OrderedPieces {
       java.util.Arrays.fill(payloadKey, (byte) 0);
     }
     for (int i = 0; i < ahead + 2; i++) {
-      sealedBuffers.add(new byte[SEALED]);
-      plainBuffers.add(new byte[CHUNK]);
+      sealedBuffers.add(new byte[BATCH * SEALED]);
+      plainBuffers.add(new byte[BATCH * CHUNK]);
     }
   }
 
@@ -89,54 +90,55 @@ final class AgePayload extends OrderedPieces {
     return new ByteArrayInputStream(piece.plain(), 0, piece.length());
   }
 
+  /**
+   * Reads batches of sealed chunks and hands each to a worker. A batch is {@link #BATCH} chunks
+   * read as one run of bytes; one more byte is read after it to learn whether the payload goes on,
+   * since the last chunk is sealed differently (and may be full).
+   */
   private void fill() throws IOException {
     while (!done && inFlight.size() < ahead) {
-      if (held == null) {
-        held = take(sealedBuffers);
-        heldLength = in.readNBytes(held, 0, SEALED);
-        if (heldLength < TAG) {
-          throw new IOException("the age payload ends in the middle of a chunk");
-        }
+      byte[] batch = take(sealedBuffers);
+      int length = 0;
+      if (carried >= 0) {
+        batch[length++] = (byte) carried;
+        carried = -1;
       }
-      byte[] chunk = held;
-      int length = heldLength;
-      boolean last;
-      if (length < SEALED) {
-        last = true;
-      } else {
-        byte[] next = take(sealedBuffers);
-        int n = in.readNBytes(next, 0, SEALED);
-        if (n == 0) {
-          last = true;
-          sealedBuffers.add(next);
-        } else if (n < TAG) {
-          throw new IOException("the age payload ends in the middle of a chunk");
-        } else {
-          last = false;
-          held = next;
-          heldLength = n;
-        }
+      length += in.readNBytes(batch, length, batch.length - length);
+      boolean last = length < batch.length || (carried = in.read()) < 0;
+      int chunks = (length + SEALED - 1) / SEALED;
+      if (chunks == 0 || length - (chunks - 1) * SEALED < TAG) {
+        sealedBuffers.add(batch);
+        throw new IOException(
+            chunks == 0 && counter > 0
+                ? "the age payload ends without its last chunk"
+                : "the age payload ends in the middle of a chunk");
       }
-      long number = counter++;
-      inFlight.add(workers.submit(() -> open(chunk, length, number, last)));
-      if (last) {
-        done = true;
-        held = null;
-      }
+      long first = counter;
+      counter += chunks;
+      int sealedLength = length;
+      inFlight.add(workers.submit(() -> open(batch, sealedLength, chunks, first, last)));
+      done = last;
     }
   }
 
-  private Piece open(byte[] chunk, int length, long number, boolean last)
+  private Piece open(byte[] batch, int length, int chunks, long first, boolean last)
       throws GeneralSecurityException, IOException {
-    byte[] nonce = new byte[12];
-    for (int i = 0; i < 8; i++) {
-      nonce[10 - i] = (byte) (number >>> (8 * i));
-    }
-    nonce[11] = (byte) (last ? 1 : 0);
     ChaChaBoxes opener = take(openers);
     byte[] plain = take(plainBuffers);
+    byte[] nonce = new byte[12];
     try {
-      return new Piece(plain, opener.open(nonce, chunk, length, plain));
+      int produced = 0;
+      for (int k = 0; k < chunks; k++) {
+        long number = first + k;
+        for (int i = 0; i < 8; i++) {
+          nonce[10 - i] = (byte) (number >>> (8 * i));
+        }
+        nonce[11] = (byte) (last && k == chunks - 1 ? 1 : 0);
+        int from = k * SEALED;
+        int sealed = Math.min(SEALED, length - from);
+        produced += opener.open(nonce, batch, from, sealed, plain, k * CHUNK);
+      }
+      return new Piece(plain, produced);
     } catch (GeneralSecurityException e) {
       plainBuffers.add(plain);
       throw new IOException("a chunk fails authentication (the file is truncated or altered)", e);
@@ -144,7 +146,7 @@ final class AgePayload extends OrderedPieces {
       plainBuffers.add(plain);
       throw e;
     } finally {
-      sealedBuffers.add(chunk);
+      sealedBuffers.add(batch);
       openers.add(opener);
     }
   }

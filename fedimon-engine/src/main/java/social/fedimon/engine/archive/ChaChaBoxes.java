@@ -28,11 +28,18 @@ abstract class ChaChaBoxes implements AutoCloseable {
   static final int TAG = 16;
 
   /**
-   * Opens {@code sealed[0, length)} (ciphertext then tag) into {@code plain}, which must hold
-   * {@code length - 16} bytes; returns that length.
+   * Opens {@code sealed[offset, offset + length)} (ciphertext then tag) into {@code plain} from
+   * {@code plainOffset}, where {@code length - 16} bytes must fit; returns that length.
    */
-  abstract int open(byte[] nonce, byte[] sealed, int length, byte[] plain)
+  abstract int open(
+      byte[] nonce, byte[] sealed, int offset, int length, byte[] plain, int plainOffset)
       throws GeneralSecurityException;
+
+  /** {@link #open(byte[], byte[], int, int, byte[], int)} from the start of both arrays. */
+  final int open(byte[] nonce, byte[] sealed, int length, byte[] plain)
+      throws GeneralSecurityException {
+    return open(nonce, sealed, 0, length, plain, 0);
+  }
 
   @Override
   public abstract void close();
@@ -69,10 +76,10 @@ abstract class ChaChaBoxes implements AutoCloseable {
     }
 
     @Override
-    int open(byte[] nonce, byte[] sealed, int length, byte[] plain)
+    int open(byte[] nonce, byte[] sealed, int offset, int length, byte[] plain, int plainOffset)
         throws GeneralSecurityException {
       cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(nonce));
-      return cipher.doFinal(sealed, 0, length, plain, 0);
+      return cipher.doFinal(sealed, offset, length, plain, plainOffset);
     }
 
     @Override
@@ -123,7 +130,7 @@ abstract class ChaChaBoxes implements AutoCloseable {
     }
 
     @Override
-    int open(byte[] nonce, byte[] sealed, int length, byte[] plain)
+    int open(byte[] nonce, byte[] sealed, int offset, int length, byte[] plain, int plainOffset)
         throws GeneralSecurityException {
       if (closed) {
         throw new IllegalStateException("closed");
@@ -133,7 +140,7 @@ abstract class ChaChaBoxes implements AutoCloseable {
       }
       int textLength = length - TAG;
       this.nonce.write(0, nonce, 0, 12);
-      data.write(0, sealed, 0, length);
+      data.write(0, sealed, offset, length);
       // key and nonce on every box: the context then starts a fresh Poly1305 state
       if (EVP_DecryptInit_ex(context, null, null, key, this.nonce) != 1
           || EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_AEAD_SET_TAG, TAG, data.share(textLength))
@@ -149,7 +156,7 @@ abstract class ChaChaBoxes implements AutoCloseable {
         data.clear(length);
         throw new AEADBadTagException("the box's tag does not match");
       }
-      data.read(0, plain, 0, textLength);
+      data.read(0, plain, plainOffset, textLength);
       return textLength;
     }
 

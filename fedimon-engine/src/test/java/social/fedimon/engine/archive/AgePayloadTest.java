@@ -33,7 +33,8 @@ class AgePayloadTest {
     Tools.sh(dir, "age-keygen -o key.txt 2>/dev/null");
     String recipient = "$(grep -o 'age1[a-z0-9]*' key.txt)";
     // sizes around the 64 KiB chunk: empty, one byte, exactly one and three chunks, and more
-    for (int size : new int[] {0, 1, 65536, 196608, 200000, 1000000}) {
+    // eight chunks go to a worker together: sizes at and around those batches too
+    for (int size : new int[] {0, 1, 65536, 196608, 200000, 524288, 524289, 1000000, 1048576}) {
       Tools.sh(
           dir,
           "head -c "
@@ -59,7 +60,7 @@ class AgePayloadTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 1, 65536, 196608, 200000, 1000000})
+  @ValueSource(ints = {0, 1, 65536, 196608, 200000, 524288, 524289, 1000000, 1048576})
   void givesWhatAgeGives(int size) throws IOException {
     byte[] encrypted = Files.readAllBytes(dir.resolve("p" + size + ".age"));
 
@@ -67,7 +68,7 @@ class AgePayloadTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {1, 2, 3})
+  @ValueSource(ints = {1, 2, 3, 7, 8, 9, 15})
   void aPayloadCutAtAChunkBoundaryIsRefused(int chunks) throws IOException {
     byte[] encrypted = Files.readAllBytes(dir.resolve("p1000000.age"));
     byte[] plain = Files.readAllBytes(dir.resolve("p1000000"));
