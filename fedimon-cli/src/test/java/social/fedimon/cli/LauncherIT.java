@@ -107,6 +107,26 @@ class LauncherIT {
   }
 
   @Test
+  void aJvmWithoutClassSharingStillRunsTheCommand(@TempDir Path dir) throws Exception {
+    social.fedimon.engine.testing.InstanceTree.create(dir);
+    social.fedimon.engine.testing.Tools.sh(dir, "tar -cf b.tar live database.sql.xz");
+    social.fedimon.engine.testing.Tools.sh(
+        dir, "rm -rf " + REPOSITORY.resolve("fedimon-cli/target/fedimon-run/cds"));
+    // asking such a JVM to write a class-data archive stops it before it starts
+    ProcessBuilder builder =
+        new ProcessBuilder(LAUNCHER.toString(), "inspect", "--format", "json", "b.tar")
+            .directory(dir.toFile())
+            .redirectOutput(dir.resolve("out.json").toFile())
+            .redirectError(dir.resolve("err.txt").toFile());
+    builder.environment().put("FEDIMON_JAVA_OPTS", "-Xshare:off");
+    Process process = builder.start();
+    assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+
+    assertThat(process.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isEqualTo(0);
+    assertThat(Files.readString(dir.resolve("out.json")).strip()).startsWith("{").endsWith("}");
+  }
+
+  @Test
   void serveAnswersOnItsPortAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
     int port = freePort();
     Path data = dir.resolve("var");
