@@ -108,10 +108,8 @@ final class AgePayload extends OrderedPieces {
       int chunks = (length + SEALED - 1) / SEALED;
       if (chunks == 0 || length - (chunks - 1) * SEALED < TAG) {
         sealedBuffers.add(batch);
-        throw new IOException(
-            chunks == 0 && counter > 0
-                ? "the age payload ends without its last chunk"
-                : "the age payload ends in the middle of a chunk");
+        // no chunk at all, or a last one shorter than its tag
+        throw new IOException("the age payload ends in the middle of a chunk");
       }
       long first = counter;
       counter += chunks;
@@ -124,9 +122,10 @@ final class AgePayload extends OrderedPieces {
   private Piece open(byte[] batch, int length, int chunks, long first, boolean last)
       throws GeneralSecurityException, IOException {
     ChaChaBoxes opener = take(openers);
-    byte[] plain = take(plainBuffers);
+    byte @Nullable [] plain = null;
     byte[] nonce = new byte[12];
     try {
+      plain = take(plainBuffers);
       int produced = 0;
       for (int k = 0; k < chunks; k++) {
         long number = first + k;
@@ -139,13 +138,16 @@ final class AgePayload extends OrderedPieces {
         produced += opener.open(nonce, batch, from, sealed, plain, k * CHUNK);
       }
       return new Piece(plain, produced);
-    } catch (GeneralSecurityException e) {
-      plainBuffers.add(plain);
-      throw new IOException("a chunk fails authentication (the file is truncated or altered)", e);
-    } catch (RuntimeException e) {
-      plainBuffers.add(plain);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      if (plain != null) {
+        plainBuffers.add(plain);
+      }
+      if (e instanceof GeneralSecurityException) {
+        throw new IOException("a chunk fails authentication (the file is truncated or altered)", e);
+      }
       throw e;
     } finally {
+      // the opener back in every case, so that close() finds and frees it
       sealedBuffers.add(batch);
       openers.add(opener);
     }
