@@ -33,6 +33,17 @@ public record S3Settings(
     if (bucket.isBlank()) {
       throw new IllegalArgumentException("an S3 bucket name is required");
     }
+    // checked here, when the store is named: the client itself is built in the background and
+    // would only report these at the first request
+    if (region.isBlank()) {
+      throw new IllegalArgumentException("the S3 region must not be empty");
+    }
+    if (endpoint != null
+        && (endpoint.getHost() == null
+            || !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme())))) {
+      throw new IllegalArgumentException(
+          "the S3 endpoint must be an http:// or https:// URL with a host: " + endpoint);
+    }
     if ((accessKey == null) != (secretKey == null)) {
       throw new IllegalArgumentException("give both the S3 access key and secret key, or neither");
     }

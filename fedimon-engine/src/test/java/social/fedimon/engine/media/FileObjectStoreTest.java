@@ -50,6 +50,20 @@ class FileObjectStoreTest {
     }
     assertThatThrownBy(() -> StoreLocation.open("ftp://host/dir", java.util.Map.of()))
         .hasMessageContaining("only file:// and s3://");
+    // an S3 store's client is built in the background, so bad settings are refused when it is
+    // named, as usage errors, not at its first request
+    assertThatThrownBy(
+            () ->
+                StoreLocation.open(
+                    "s3://bucket/", java.util.Map.of("FEDIMON_S3_ENDPOINT", "localhost:9000")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("http:// or https://");
+    assertThatThrownBy(
+            () ->
+                new S3Settings(
+                    null, " ", "bucket", "", null, null, true, false)) // a blank env var defaults
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("region");
   }
 
   @Test
