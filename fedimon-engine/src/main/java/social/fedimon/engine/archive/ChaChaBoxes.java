@@ -44,7 +44,10 @@ abstract class ChaChaBoxes implements AutoCloseable {
   @Override
   public abstract void close();
 
-  /** Which implementation {@link #forKey} uses here: "OpenSSL x.y.z" or "JDK". */
+  /**
+   * Which implementation {@link #forKey} uses here: "OpenSSL" and its version number in hex ({@code
+   * OpenSSL_version_num}), or "JDK".
+   */
   static String implementation() {
     return OpenSsl.LIBRARY != null ? OpenSsl.version() : "JDK";
   }

@@ -95,7 +95,7 @@ final class Classifier implements EntryVisitor {
     }
     Optional<MediaLayout.MediaPath> mediaPath = MediaLayout.locate(entry.name());
     if (mediaPath.isPresent()) {
-      media.add(mediaPath.get(), count(content));
+      media.add(mediaPath.get(), Drain.all(content));
       return;
     }
     BufferedInputStream buffered = new BufferedInputStream(content, DumpSniffer.HEAD_BYTES);
@@ -133,7 +133,7 @@ final class Classifier implements EntryVisitor {
                 "the env file is bigger than " + maxBytes + " bytes; it was not read",
                 entry.name()));
       } else {
-        others.add(new OtherFile(entry.name(), bytes.length + count(content)));
+        others.add(new OtherFile(entry.name(), bytes.length + Drain.all(content)));
       }
       return false;
     }
@@ -177,10 +177,6 @@ final class Classifier implements EntryVisitor {
 
   private static int depth(String name) {
     return (int) name.chars().filter(c -> c == '/').count();
-  }
-
-  private static long count(InputStream in) throws IOException {
-    return Drain.all(in);
   }
 
   private static String text(byte[] bytes) {

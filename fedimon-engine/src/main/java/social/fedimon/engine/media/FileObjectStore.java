@@ -104,16 +104,14 @@ public final class FileObjectStore implements ObjectStore {
    * sorted as keys sort: a subfolder by its name and a slash, since every key below it continues
    * so. Links, devices and {@code .tmp} files (this store's writes in progress) are left out.
    */
-  private final class SortedWalk implements java.util.Iterator<StoredObject> {
+  private final class SortedWalk extends Lookahead<StoredObject> {
     private record Child(Path path, String sortKey, BasicFileAttributes attributes) {}
 
     private final java.util.ArrayDeque<java.util.Iterator<Child>> folders =
         new java.util.ArrayDeque<>();
-    private @org.jspecify.annotations.Nullable StoredObject next;
 
     SortedWalk(Path start) {
       enter(start);
-      advance();
     }
 
     private void enter(Path folder) {
@@ -136,8 +134,8 @@ public final class FileObjectStore implements ObjectStore {
       folders.push(children.iterator());
     }
 
-    private void advance() {
-      next = null;
+    @Override
+    protected @org.jspecify.annotations.Nullable StoredObject fetch() {
       while (!folders.isEmpty()) {
         java.util.Iterator<Child> folder = folders.peek();
         if (!folder.hasNext()) {
@@ -149,30 +147,14 @@ public final class FileObjectStore implements ObjectStore {
           enter(child.path());
           continue;
         }
-        next =
-            new StoredObject(
-                root.relativize(child.path()).toString().replace('\\', '/'),
-                child.attributes().size(),
-                null,
-                java.util.Map.of(),
-                child.attributes().lastModifiedTime().toInstant());
-        return;
+        return new StoredObject(
+            root.relativize(child.path()).toString().replace('\\', '/'),
+            child.attributes().size(),
+            null,
+            java.util.Map.of(),
+            child.attributes().lastModifiedTime().toInstant());
       }
-    }
-
-    @Override
-    public boolean hasNext() {
-      return next != null;
-    }
-
-    @Override
-    public StoredObject next() {
-      StoredObject current = next;
-      if (current == null) {
-        throw new java.util.NoSuchElementException();
-      }
-      advance();
-      return current;
+      return null;
     }
   }
 

@@ -1,7 +1,6 @@
 package social.fedimon.engine.media;
 
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -14,14 +13,14 @@ import org.jspecify.annotations.Nullable;
  * after. What the thread meets (an exception, the end) reaches the consumer in order. {@link
  * #close()} stops the thread and closes the listing.
  */
-final class Prefetched<T> implements Iterator<T>, AutoCloseable {
+final class Prefetched<T> extends Lookahead<T> implements AutoCloseable {
 
   private static final Object END = new Object();
 
   private final BlockingQueue<Object> queue;
   private final Thread reader;
   private volatile boolean stopped;
-  private @Nullable Object next;
+  private @Nullable Object failure; // what the thread met, given again to every later call
 
   Prefetched(Stream<T> listing, int capacity, String name) {
     this.queue = new ArrayBlockingQueue<>(capacity);
@@ -58,33 +57,26 @@ final class Prefetched<T> implements Iterator<T>, AutoCloseable {
   }
 
   @Override
-  public boolean hasNext() {
-    if (next == null) {
+  @SuppressWarnings("unchecked")
+  protected @Nullable T fetch() {
+    Object item = failure;
+    if (item == null) {
       try {
-        next = queue.take();
+        item = queue.take();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while listing", e);
       }
     }
-    if (next instanceof RuntimeException e) {
+    if (item instanceof RuntimeException e) {
+      failure = e;
       throw e;
     }
-    if (next instanceof Error e) {
+    if (item instanceof Error e) {
+      failure = e;
       throw e;
     }
-    return next != END;
-  }
-
-  @Override
-  @SuppressWarnings("unchecked")
-  public T next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException();
-    }
-    T item = (T) next;
-    next = null;
-    return item;
+    return item == END ? null : (T) item;
   }
 
   @Override

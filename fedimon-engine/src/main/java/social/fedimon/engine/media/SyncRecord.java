@@ -12,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.jspecify.annotations.Nullable;
@@ -84,10 +82,9 @@ final class SyncRecord {
   }
 
   /** The record's objects in key order; ends early (as if empty after) at a damaged line. */
-  static final class Reader implements Iterator<StoredObject>, AutoCloseable {
+  static final class Reader extends Lookahead<StoredObject> implements AutoCloseable {
     final Path file;
     private final BufferedReader lines;
-    private @Nullable StoredObject next;
     private long count;
 
     Reader(Path file) throws IOException {
@@ -96,46 +93,28 @@ final class SyncRecord {
           new BufferedReader(
               new InputStreamReader(
                   new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8));
-      advance();
     }
 
-    /** Whether the record could be read at all (its first line, or an empty record). */
-    private void advance() {
-      next = null;
+    @Override
+    protected @Nullable StoredObject fetch() {
       try {
         String line = lines.readLine();
         if (line == null || ++count > MAX_LINES) {
-          return;
+          return null;
         }
         String[] fields = line.split("\t", -1);
         if (fields.length != 4) {
-          return;
+          return null;
         }
-        next =
-            new StoredObject(
-                unescape(fields[0]),
-                Long.parseLong(fields[1]),
-                fields[2].isEmpty() ? null : fields[2],
-                Map.of(),
-                fields[3].isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(fields[3])));
+        return new StoredObject(
+            unescape(fields[0]),
+            Long.parseLong(fields[1]),
+            fields[2].isEmpty() ? null : fields[2],
+            Map.of(),
+            fields[3].isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(fields[3])));
       } catch (IOException | RuntimeException e) {
-        next = null; // damaged: what follows is treated as not copied, and sent again
+        return null; // damaged: what follows is treated as not copied, and sent again
       }
-    }
-
-    @Override
-    public boolean hasNext() {
-      return next != null;
-    }
-
-    @Override
-    public StoredObject next() {
-      StoredObject current = next;
-      if (current == null) {
-        throw new NoSuchElementException();
-      }
-      advance();
-      return current;
     }
 
     @Override
