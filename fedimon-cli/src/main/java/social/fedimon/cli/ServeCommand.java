@@ -55,24 +55,37 @@ final class ServeCommand implements Callable<Integer> {
     if (dataDir != null) {
       springArgs.add("--fedimon.data-dir=" + dataDir);
     }
-    ConfigurableApplicationContext context;
-    try {
-      context = FedimonServer.start(springArgs.toArray(String[]::new));
-    } catch (RuntimeException e) {
-      // Spring Boot has already printed why (a failure analysis or the exception itself).
-      spec.commandLine().getErr().println("fedimon: the server did not start.");
-      return Fedimon.FAILED;
+    return Serving.run(springArgs.toArray(String[]::new), spec.commandLine().getErr());
+  }
+
+  /**
+   * The Spring side, in a class of its own: picocli reads every method of a command class when any
+   * command line is built, and a Spring type in one of them (the listener below) made every {@code
+   * fedimon} command search the class path for Spring's jars at start-up.
+   */
+  private static final class Serving {
+    private Serving() {}
+
+    static int run(String[] springArgs, java.io.PrintWriter err) throws InterruptedException {
+      ConfigurableApplicationContext context;
+      try {
+        context = FedimonServer.start(springArgs);
+      } catch (RuntimeException e) {
+        // Spring Boot has already printed why (a failure analysis or the exception itself).
+        err.println("fedimon: the server did not start.");
+        return Fedimon.FAILED;
+      }
+      CountDownLatch closed = new CountDownLatch(1);
+      context.addApplicationListener(
+          event -> {
+            if (event instanceof ContextClosedEvent) {
+              closed.countDown();
+            }
+          });
+      if (context.isActive()) {
+        closed.await();
+      }
+      return Fedimon.OK;
     }
-    CountDownLatch closed = new CountDownLatch(1);
-    context.addApplicationListener(
-        event -> {
-          if (event instanceof ContextClosedEvent) {
-            closed.countDown();
-          }
-        });
-    if (context.isActive()) {
-      closed.await();
-    }
-    return Fedimon.OK;
   }
 }

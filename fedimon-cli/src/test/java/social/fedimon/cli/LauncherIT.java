@@ -27,16 +27,22 @@ class LauncherIT {
   record Result(int status, String out, String err) {}
 
   static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+    return run(workDir, java.util.Map.of(), args);
+  }
+
+  static Result run(Path workDir, java.util.Map<String, String> environment, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
     command.addAll(List.of(args));
     Path out = Files.createTempFile(workDir, "out", ".txt");
     Path err = Files.createTempFile(workDir, "err", ".txt");
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(workDir.toFile())
             .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
+            .redirectError(err.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("finished").isTrue();
     return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
   }
@@ -47,6 +53,24 @@ class LauncherIT {
 
     assertThat(result.status()).isEqualTo(0);
     assertThat(result.out()).startsWith("fedimon 0.").contains("Java ");
+  }
+
+  @Test
+  void aShortCommandLoadsNothingOfTheServer(@TempDir Path dir) throws Exception {
+    Path classes = dir.resolve("classes.txt");
+    Result result =
+        run(
+            dir,
+            java.util.Map.of("FEDIMON_JAVA_OPTS", "-Xlog:class+load:file=" + classes),
+            "version");
+
+    assertThat(result.status()).isEqualTo(0);
+    // picocli reads every command class when the command line is built; a Spring type in one of
+    // them had every command search the class path's 130 jars for Spring's at start-up
+    assertThat(Files.readAllLines(classes))
+        .as("classes loaded by `fedimon version`")
+        .hasSizeGreaterThan(100)
+        .noneMatch(line -> line.contains("org.springframework"));
   }
 
   @Test
