@@ -115,6 +115,9 @@ final class RestoreCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    if (mediaStore != null) {
+      mediaStore.prepare(); // its client is built while the archive's first layers are opened
+    }
     Report report;
     try (Progress.LongConsumerCloseable progress =
         Progress.of("Reading", source.size(), System.err)) {

@@ -57,7 +57,9 @@ public final class MediaSync {
     long seen = 0;
     String stateKey = STATE_PREFIX + "sync/" + sourceId(from) + ".tsv.gz";
     Path newRecord = SyncRecord.newFile();
-    // the source is walked from now on, while the target's client is built and its record read
+    // the source is walked from now on, on a thread of its own, while the target's record is read:
+    // without building the target's client where the store allows, as a sync that finds nothing
+    // to send needs nothing else from the target
     try (Prefetched<StoredObject> source =
             new Prefetched<>(
                 from.list("").filter(MediaSync::synced), 10_000, "fedimon-sync-listing");

@@ -57,6 +57,23 @@ public interface ObjectStore extends AutoCloseable {
    */
   InputStream open(String key);
 
+  /**
+   * Opens the object under {@code key} as {@link #open} does, for a caller that may need nothing
+   * else from this store: an S3 store whose client is not built yet answers with one signed request
+   * of its own instead of building it (half a second of a short command's CPU).
+   *
+   * @throws ObjectStoreException.NotFound when there is no such object
+   */
+  default InputStream openAlone(String key) {
+    return open(key);
+  }
+
+  /**
+   * Starts whatever set-up the first request will need (an S3 store builds its client on a thread
+   * of its own), for a caller that knows requests will follow; otherwise the first request does it.
+   */
+  default void prepare() {}
+
   /** Removes the object under {@code key}; removing an absent object is not an error. */
   void delete(String key);
 

@@ -24,39 +24,58 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class S3ObjectStore implements ObjectStore {
 
   private final S3Settings settings;
-  // built on a thread of its own: the SDK's first client takes a quarter of a second of class
-  // loading and set-up, which a short command (a sync with nothing to send) spends listing its
-  // source meanwhile
-  private final java.util.concurrent.CompletableFuture<S3Client> building;
+  // built on a thread of its own when prepare() or the first request asks for it: the SDK's first
+  // client takes half a second of class loading and set-up, which a command spends on other work
+  // meanwhile, and which a sync with nothing to send (it reads one object, openAlone) never spends
+  private java.util.concurrent.@org.jspecify.annotations.Nullable CompletableFuture<S3Client>
+      building;
 
   private S3ObjectStore(S3Settings settings) {
     this.settings = settings;
-    this.building = new java.util.concurrent.CompletableFuture<>();
-    Thread builder =
-        new Thread(
-            () -> {
-              try {
-                building.complete(buildClient(settings));
-              } catch (RuntimeException | Error e) {
-                building.completeExceptionally(e);
-              }
-            },
-            "fedimon-s3-client");
-    builder.setDaemon(true);
-    builder.start();
   }
 
   /**
-   * Connects to the store described by {@code settings}; no request is sent yet, and the client is
-   * built in the background (a bad setting surfaces at the first request).
+   * The store described by {@code settings}; no request is sent and no client built yet ({@link
+   * #prepare()} starts that; a bad setting surfaces at the first request).
    */
   public static S3ObjectStore connect(S3Settings settings) {
     return new S3ObjectStore(settings);
   }
 
+  @Override
+  public void prepare() {
+    started();
+  }
+
+  private synchronized java.util.concurrent.CompletableFuture<S3Client> started() {
+    if (building == null) {
+      java.util.concurrent.CompletableFuture<S3Client> future =
+          new java.util.concurrent.CompletableFuture<>();
+      Thread builder =
+          new Thread(
+              () -> {
+                try {
+                  future.complete(buildClient(settings));
+                } catch (RuntimeException | Error e) {
+                  future.completeExceptionally(e);
+                }
+              },
+              "fedimon-s3-client");
+      builder.setDaemon(true);
+      builder.start();
+      building = future;
+    }
+    return building;
+  }
+
+  /** Whether a client was asked for (by {@link #prepare()} or a request) so far. */
+  synchronized boolean clientStarted() {
+    return building != null;
+  }
+
   private S3Client client() {
     try {
-      return building.join();
+      return started().join();
     } catch (java.util.concurrent.CompletionException e) {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
@@ -84,6 +103,10 @@ public final class S3ObjectStore implements ObjectStore {
             .forcePathStyle(settings.pathStyle());
     if (settings.endpoint() != null) {
       builder.endpointOverride(settings.endpoint());
+      if (LoopbackSigning.applies(settings.endpoint())
+          && !Boolean.getBoolean("fedimon.s3.signPayload")) {
+        builder.putAuthScheme(new LoopbackSigning());
+      }
     }
     if (settings.checksumsWhenRequired()) {
       builder
@@ -188,6 +211,7 @@ public final class S3ObjectStore implements ObjectStore {
                             .key(fullKey)
                             .contentType(contentType)
                             .contentLength(length)
+                            .contentMD5(contentMd5(metadata))
                             .metadata(metadata),
                     RequestBody.fromInputStream(content, length)),
         "store " + key);
@@ -326,6 +350,14 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
+  public InputStream openAlone(String key) {
+    if (clientStarted() || !SignedGet.possible(settings)) {
+      return open(key);
+    }
+    return SignedGet.open(settings, fullKey(key));
+  }
+
+  @Override
   public void delete(String key) {
     String fullKey = fullKey(key);
     call(
@@ -345,11 +377,27 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public void close() {
-    try {
-      client().close();
-    } catch (RuntimeException e) {
-      // it was never built: nothing to close
+    java.util.concurrent.CompletableFuture<S3Client> future;
+    synchronized (this) {
+      future = building;
     }
+    if (future != null) {
+      // closed now if built, else as soon as its thread has built it (a failed build: nothing)
+      future.thenAccept(S3Client::close);
+    }
+  }
+
+  /**
+   * The {@code Content-MD5} header for an upload whose MD5 we computed (the store refuses the
+   * object if what it received differs), or null.
+   */
+  private static @org.jspecify.annotations.Nullable String contentMd5(
+      java.util.Map<String, String> metadata) {
+    String hex = metadata.get(StoredObject.MD5);
+    if (hex == null || hex.length() != 32) {
+      return null;
+    }
+    return java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(hex));
   }
 
   private String fullKey(String key) {

@@ -54,7 +54,7 @@ final class SyncRecord {
   /** The record at {@code key} in {@code store}, downloaded first; null when there is none. */
   static @Nullable Reader read(ObjectStore store, String key) {
     Path file = newFile();
-    try (InputStream in = store.open(key)) {
+    try (InputStream in = store.openAlone(key)) {
       Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
       return new Reader(file);
     } catch (IOException | RuntimeException e) {

@@ -166,6 +166,38 @@ class MediaSyncTest {
   }
 
   @Test
+  void aSyncWithNothingToSendReadsTheRecordWithoutBuildingTheTargetsClient() throws IOException {
+    Path root = mediaTree(10);
+    S3Settings settings = S3ProxyFixture.newBucket();
+    try (FileObjectStore folder = new FileObjectStore(root);
+        S3ObjectStore bucket = S3ObjectStore.connect(settings)) {
+      assertThat(MediaSync.sync(folder, bucket, 4, n -> {}).files()).isEqualTo(11);
+    }
+
+    try (FileObjectStore folder = new FileObjectStore(root);
+        S3ObjectStore bucket = S3ObjectStore.connect(settings)) {
+      MediaSync.Result second = MediaSync.sync(folder, bucket, 4, n -> {});
+
+      assertThat(second.files()).isZero();
+      assertThat(second.skipped()).isEqualTo(11);
+      assertThat(bucket.clientStarted()).as("the SDK client was never built").isFalse();
+    }
+
+    // a change is still found and sent by a store that started without its client
+    Path changed = root.resolve("media_attachments/files/000/000/004/original/f4.png");
+    Files.write(changed, new byte[] {1, 2, 3});
+    try (FileObjectStore folder = new FileObjectStore(root);
+        S3ObjectStore bucket = S3ObjectStore.connect(settings)) {
+      MediaSync.Result third = MediaSync.sync(folder, bucket, 4, n -> {});
+
+      assertThat(third.files()).isEqualTo(1);
+      try (InputStream in = bucket.open("media_attachments/files/000/000/004/original/f4.png")) {
+        assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+      }
+    }
+  }
+
+  @Test
   void aFullSyncNoticesWhatWasRemovedFromTheTargetAndRecordsAreNeverCopied() throws IOException {
     Path root = mediaTree(5);
     try (FileObjectStore folder = new FileObjectStore(root);

@@ -63,4 +63,79 @@ class S3ObjectStoreTest {
           .isInstanceOf(IllegalArgumentException.class);
     }
   }
+
+  @Test
+  void readsAnObjectAloneWithoutBuildingAClientWhateverItsKey() throws IOException {
+    S3Settings settings = S3ProxyFixture.newBucket();
+    // characters a path must encode, and a prefix in front of the key
+    S3Settings prefixed =
+        new S3Settings(
+            settings.endpoint(),
+            settings.region(),
+            settings.bucket(),
+            "some prefix/é",
+            settings.accessKey(),
+            settings.secretKey(),
+            true,
+            true);
+    String key = ".fedimon/sync/a b+c%d=é&~.tsv.gz";
+    byte[] content = "the record".getBytes(StandardCharsets.UTF_8);
+    try (S3ObjectStore writer = S3ObjectStore.connect(prefixed)) {
+      writer.put(key, content, "application/gzip");
+    }
+    try (S3ObjectStore reader = S3ObjectStore.connect(prefixed)) {
+      try (InputStream in = reader.openAlone(key)) {
+        assertThat(in.readAllBytes()).isEqualTo(content);
+      }
+      assertThatThrownBy(() -> reader.openAlone(".fedimon/sync/none.tsv.gz"))
+          .isInstanceOf(ObjectStoreException.NotFound.class);
+      assertThat(reader.clientStarted()).as("no SDK client was built").isFalse();
+    }
+  }
+
+  @Test
+  void aReadAloneWithAWrongSecretFailsWithoutNamingIt() {
+    S3Settings settings = S3ProxyFixture.newBucket();
+    try (S3ObjectStore writer = S3ObjectStore.connect(settings)) {
+      writer.put("x.txt", new byte[] {1}, "text/plain");
+    }
+    String wrong = "a-wrong-secret-never-logged";
+    S3Settings wrongSecret =
+        new S3Settings(
+            settings.endpoint(),
+            settings.region(),
+            settings.bucket(),
+            "",
+            settings.accessKey(),
+            wrong,
+            true,
+            true);
+    try (S3ObjectStore reader = S3ObjectStore.connect(wrongSecret)) {
+      assertThatThrownBy(() -> reader.openAlone("x.txt"))
+          .isInstanceOf(ObjectStoreException.class)
+          .isNotInstanceOf(ObjectStoreException.NotFound.class)
+          .hasMessageContaining("HTTP 403")
+          .hasMessageNotContaining(wrong);
+    }
+  }
+
+  @Test
+  void anUploadWhoseBytesDoNotMatchTheirMd5IsRefusedByTheStore() throws Exception {
+    byte[] content = "what was read".getBytes(StandardCharsets.UTF_8);
+    String otherMd5 =
+        java.util.HexFormat.of()
+            .formatHex(java.security.MessageDigest.getInstance("MD5").digest(new byte[] {42}));
+    try (S3ObjectStore store = S3ObjectStore.connect(S3ProxyFixture.newBucket())) {
+      assertThatThrownBy(
+              () ->
+                  store.put(
+                      "a/b.bin",
+                      new java.io.ByteArrayInputStream(content),
+                      content.length,
+                      "application/octet-stream",
+                      java.util.Map.of(StoredObject.MD5, otherMd5)))
+          .isInstanceOf(ObjectStoreException.class);
+      assertThat(store.head("a/b.bin")).as("nothing stored").isEmpty();
+    }
+  }
 }

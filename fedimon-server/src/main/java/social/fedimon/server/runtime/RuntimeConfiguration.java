@@ -77,16 +77,19 @@ class RuntimeConfiguration {
       store.createBucketIfMissing();
       return store;
     }
-    return S3ObjectStore.connect(
-        new S3Settings(
-            s3.endpoint(),
-            s3.region(),
-            s3.bucket(),
-            "",
-            blankToNull(s3.accessKey()),
-            blankToNull(s3.secretKey()),
-            s3.pathStyle(),
-            s3.checksumsWhenRequired()));
+    S3ObjectStore store =
+        S3ObjectStore.connect(
+            new S3Settings(
+                s3.endpoint(),
+                s3.region(),
+                s3.bucket(),
+                "",
+                blankToNull(s3.accessKey()),
+                blankToNull(s3.secretKey()),
+                s3.pathStyle(),
+                s3.checksumsWhenRequired()));
+    store.prepare();
+    return store;
   }
 
   private static @org.jspecify.annotations.Nullable String blankToNull(
