@@ -91,30 +91,110 @@ public final class FileObjectStore implements ObjectStore {
     if (!Files.isDirectory(start)) {
       return java.util.stream.Stream.empty();
     }
+    SortedWalk walk = new SortedWalk(start);
     return java.util.stream.StreamSupport.stream(
-        java.util.Spliterators.spliteratorUnknownSize(
-            new SortedWalk(start), java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL),
-        false);
+            java.util.Spliterators.spliteratorUnknownSize(
+                walk, java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL),
+            false)
+        .onClose(walk::close);
   }
 
   /**
    * The regular files under a folder, in the order of their keys, found one folder at a time: it
-   * holds only the listings of the folders on the current path (a media tree of ten million files
-   * is never in memory at once) and reads each file's attributes once. A folder's entries are
-   * sorted as keys sort: a subfolder by its name and a slash, since every key below it continues
-   * so. Links, devices and {@code .tmp} files (this store's writes in progress) are left out.
+   * holds only the listings of the folders on the current path and of those listed ahead (a media
+   * tree of ten million files is never in memory at once) and reads each file's attributes once. A
+   * folder's entries are sorted as keys sort: a subfolder by its name and a slash, since every key
+   * below it continues so. Links, devices and {@code .tmp} files (this store's writes in progress)
+   * are left out.
+   *
+   * <p>Folders are listed ahead, in walk order, by a few threads: a walk is a system call per entry
+   * and Mastodon gives every file folders of its own ({@code 000/000/001/original/}), so listing is
+   * most of a sync where little changed (the cut-over's), and a single thread leaves the other
+   * cores idle. A folder the walk reaches before any thread took it is listed by the walk itself.
    */
-  private final class SortedWalk extends Lookahead<StoredObject> {
-    private record Child(Path path, String sortKey, BasicFileAttributes attributes) {}
+  private final class SortedWalk extends Lookahead<StoredObject> implements AutoCloseable {
+    /** Entries listed ahead and not yet walked, at most (past it, folders are not listed ahead). */
+    private static final int AHEAD = 50_000;
+
+    private static final class Child {
+      final Path path;
+      final String sortKey;
+      final BasicFileAttributes attributes;
+      // a folder's listing ahead; set before the listing holding this child is handed out
+      @org.jspecify.annotations.Nullable Ahead ahead;
+
+      Child(Path path, String sortKey, BasicFileAttributes attributes) {
+        this.path = path;
+        this.sortKey = sortKey;
+        this.attributes = attributes;
+      }
+    }
+
+    /** A folder to list ahead: done by whoever claims it first, a thread or the walk itself. */
+    private final class Ahead implements Runnable {
+      final Path folder;
+      final java.util.concurrent.atomic.AtomicBoolean claimed =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      final java.util.concurrent.CompletableFuture<java.util.List<Child>> listing =
+          new java.util.concurrent.CompletableFuture<>();
+
+      Ahead(Path folder) {
+        this.folder = folder;
+      }
+
+      @Override
+      public void run() {
+        if (!claimed.compareAndSet(false, true)) {
+          return; // the walk got there first and listed it itself
+        }
+        try {
+          java.util.List<Child> listed = list(folder);
+          held.addAndGet(listed.size());
+          lookAhead(listed);
+          listing.complete(listed);
+        } catch (RuntimeException | Error e) {
+          listing.completeExceptionally(e);
+        }
+      }
+    }
+
+    /** A queue that hands out the newest task first: folders are pushed last first. */
+    private static final class Newest extends java.util.concurrent.LinkedBlockingDeque<Runnable> {
+      @Override
+      public boolean offer(Runnable task) {
+        return offerFirst(task);
+      }
+    }
 
     private final java.util.ArrayDeque<java.util.Iterator<Child>> folders =
         new java.util.ArrayDeque<>();
+    private final java.util.concurrent.ThreadPoolExecutor ahead;
+    private final java.util.concurrent.atomic.AtomicInteger held =
+        new java.util.concurrent.atomic.AtomicInteger();
 
     SortedWalk(Path start) {
-      enter(start);
+      int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+      this.ahead =
+          new java.util.concurrent.ThreadPoolExecutor(
+              threads,
+              threads,
+              0,
+              java.util.concurrent.TimeUnit.MILLISECONDS,
+              new Newest(),
+              r -> {
+                Thread thread = new Thread(r, "fedimon-walk");
+                thread.setDaemon(true);
+                return thread;
+              });
+      try {
+        folders.push(listAndLookAhead(start).iterator());
+      } catch (RuntimeException e) {
+        ahead.shutdownNow();
+        throw e;
+      }
     }
 
-    private void enter(Path folder) {
+    private java.util.List<Child> list(Path folder) {
       java.util.List<Child> children = new java.util.ArrayList<>();
       try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
         for (Path path : entries) {
@@ -130,8 +210,53 @@ public final class FileObjectStore implements ObjectStore {
       } catch (IOException e) {
         throw new ObjectStoreException(location(), "could not list " + root.relativize(folder), e);
       }
-      children.sort(java.util.Comparator.comparing(Child::sortKey));
-      folders.push(children.iterator());
+      children.sort(java.util.Comparator.comparing(c -> c.sortKey));
+      return children;
+    }
+
+    private java.util.List<Child> listAndLookAhead(Path folder) {
+      java.util.List<Child> children = list(folder);
+      lookAhead(children);
+      return children;
+    }
+
+    /** Queues the listing of the subfolders of {@code children}, the first on top. */
+    private void lookAhead(java.util.List<Child> children) {
+      for (int i = children.size() - 1; i >= 0; i--) {
+        Child child = children.get(i);
+        if (!child.attributes.isDirectory() || held.get() >= AHEAD || ahead.isShutdown()) {
+          continue;
+        }
+        Ahead task = new Ahead(child.path);
+        child.ahead = task;
+        try {
+          ahead.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          child.ahead = null; // the walk ended meanwhile
+        }
+      }
+    }
+
+    private java.util.List<Child> enter(Child folder) {
+      Ahead task = folder.ahead;
+      folder.ahead = null;
+      // not taken by a thread yet: listed here rather than waited for
+      if (task == null || task.claimed.compareAndSet(false, true)) {
+        return listAndLookAhead(folder.path);
+      }
+      try {
+        java.util.List<Child> children = task.listing.join();
+        held.addAndGet(-children.size());
+        return children;
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof RuntimeException failure) {
+          throw failure;
+        }
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
+        throw e;
+      }
     }
 
     @Override
@@ -143,18 +268,24 @@ public final class FileObjectStore implements ObjectStore {
           continue;
         }
         Child child = folder.next();
-        if (child.attributes().isDirectory()) {
-          enter(child.path());
+        if (child.attributes.isDirectory()) {
+          folders.push(enter(child).iterator());
           continue;
         }
         return new StoredObject(
-            root.relativize(child.path()).toString().replace('\\', '/'),
-            child.attributes().size(),
+            root.relativize(child.path).toString().replace('\\', '/'),
+            child.attributes.size(),
             null,
             java.util.Map.of(),
-            child.attributes().lastModifiedTime().toInstant());
+            child.attributes.lastModifiedTime().toInstant());
       }
+      close();
       return null;
+    }
+
+    @Override
+    public void close() {
+      ahead.shutdownNow();
     }
   }
 

@@ -123,4 +123,56 @@ class FileObjectStoreTest {
       assertThat(listing).isEmpty();
     }
   }
+
+  @Test
+  void aDeepTreeListedAheadOnThreadsComesOutInKeyOrderAndAnEarlyCloseStopsThem()
+      throws IOException, InterruptedException {
+    // Mastodon's layout (a folder per id, a folder per style) at a few thousand files, plus names
+    // that sort around '/' at every level
+    java.util.List<String> keys = new java.util.ArrayList<>();
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 2500; i++) {
+      String id = String.format("%09d", random.nextInt(1_000_000_000));
+      String folder =
+          "media_attachments/files/"
+              + id.substring(0, 3)
+              + "/"
+              + id.substring(3, 6)
+              + "/"
+              + id.substring(6);
+      keys.add(folder + "/original/" + i + ".png");
+      if (i % 7 == 0) {
+        keys.add(folder + "/small/" + i + ".png");
+        keys.add(folder + ".b");
+        keys.add(folder + "0");
+      }
+    }
+    keys.add("accounts/avatars/000/000/001/original/a.png");
+    keys.add("cache/x.png");
+    keys = keys.stream().distinct().sorted().toList();
+    for (String key : keys) {
+      Path file = root.resolve(key);
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, key);
+    }
+    FileObjectStore store = new FileObjectStore(root);
+
+    try (var listing = store.list("")) {
+      assertThat(listing.map(StoredObject::key).toList()).isEqualTo(keys);
+    }
+    try (var listing = store.list("media_attachments")) {
+      assertThat(listing.limit(3).toList()).hasSize(3);
+    }
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (walkThreads() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(walkThreads()).as("threads listing ahead once the walks are closed").isZero();
+  }
+
+  private static long walkThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("fedimon-walk") && t.isAlive())
+        .count();
+  }
 }
