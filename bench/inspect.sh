@@ -67,7 +67,12 @@ echo
 LIB="$REPO/fedimon-cli/target/fedimon-run/lib"
 mkdir -p "$OUT/classes"
 "$(dirname "$(readlink -f "$(command -v "$JAVA")")")/javac" -d "$OUT/classes" -cp "$LIB/*" "$BENCH_DIR/LayerThroughput.java"
-layers() { echo "$JAVA $HEAP -cp '$OUT/classes:$LIB/*' LayerThroughput $*"; }
+# the reader as bin/fedimon runs it: on Java 22+ with multi-release jars read at their base classes
+# (zstd-jni's JNI binding rather than its FFM one; see bin/fedimon)
+MR=""
+major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$(dirname "$(readlink -f "$(command -v "$JAVA")")")/../release")
+if [[ "${major:-0}" -ge 22 ]]; then MR="-Djdk.util.jar.enableMultiRelease=false --enable-native-access=ALL-UNNAMED"; fi
+layers() { echo "$JAVA $HEAP $MR -cp '$OUT/classes:$LIB/*' LayerThroughput $*"; }
 echo "Columns: the reference pipeline's time; FédiMon's layers alone (bench/LayerThroughput.java: decode"
 echo "and read every entry, as the archive targets mean); the whole \`fedimon inspect\` (also reads the"
 echo "dump through the SQL guard and counts every row, sorts media, and starts a JVM). Ratios are"

@@ -186,6 +186,9 @@ public final class FileObjectStore implements ObjectStore {
                 thread.setDaemon(true);
                 return thread;
               });
+      // started now, so that every task goes through the queue (a pool short of threads hands a
+      // new task to a new thread directly, out of the queue's order)
+      ahead.prestartAllCoreThreads();
       try {
         folders.push(listAndLookAhead(start).iterator());
       } catch (RuntimeException e) {
