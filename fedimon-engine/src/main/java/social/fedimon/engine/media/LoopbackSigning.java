@@ -22,11 +22,11 @@ import software.amazon.awssdk.identity.spi.IdentityProviders;
  *
  * <p>Over http the SDK signs every payload (SHA-256 of each 128 KiB chunk, chained HMACs), to
  * protect it from a party in the middle of the connection. A loopback connection has no middle, and
- * that hashing was a third of the client's CPU in a first media sync (the store checks none of it:
- * S3Proxy strips the chunk signatures). Integrity is kept by a {@code Content-MD5} on each
- * single-part upload, which the store checks. The canonical request does not contain the scheme, so
- * the signature is as valid for http as for https; only the host header could differ, and does not
- * unless the port is 80 or 443, which are left to the SDK's own signing.
+ * the hashing cost a first media sync of 3000 files 10.7-12.5 s of client CPU against 8.5-9.1 s
+ * without. Integrity is kept by a {@code Content-MD5} on each upload and each part of a multipart
+ * one, which the store checks. The canonical request does not contain the scheme, so the signature
+ * is as valid for http as for https; only the host header could differ, and does not unless the
+ * port is 80 or 443, which are left to the SDK's own signing.
  */
 final class LoopbackSigning implements AuthScheme<AwsCredentialsIdentity> {
 

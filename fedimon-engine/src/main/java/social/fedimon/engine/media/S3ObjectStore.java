@@ -250,7 +250,8 @@ public final class S3ObjectStore implements ObjectStore {
                                     .key(fullKey)
                                     .uploadId(id[0])
                                     .partNumber(number)
-                                    .contentLength((long) length),
+                                    .contentLength((long) length)
+                                    .contentMD5(md5Of(bytes, length)),
                             RequestBody.fromInputStream(
                                 new java.io.ByteArrayInputStream(bytes, 0, length), length))
                         .eTag()),
@@ -398,6 +399,17 @@ public final class S3ObjectStore implements ObjectStore {
       return null;
     }
     return java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(hex));
+  }
+
+  /** The {@code Content-MD5} of a part: the store refuses a part that arrived otherwise. */
+  private static String md5Of(byte[] bytes, int length) {
+    try {
+      java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+      md5.update(bytes, 0, length);
+      return java.util.Base64.getEncoder().encodeToString(md5.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has MD5", e);
+    }
   }
 
   private String fullKey(String key) {
