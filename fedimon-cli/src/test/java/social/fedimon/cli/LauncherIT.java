@@ -146,6 +146,10 @@ class LauncherIT {
     Path archives = REPOSITORY.resolve("fedimon-cli/target/fedimon-run/cds");
     social.fedimon.engine.testing.Tools.sh(dir, "rm -rf " + archives);
 
+    // a run that ends in a usage error trains nothing
+    assertThat(run(dir, "inspect", "--no-such-option", "b.tar.zst").status()).isEqualTo(2);
+    assertThat(hasClassList(archives)).as("a class list from a usage error").isFalse();
+
     Result first = run(dir, "inspect", "--format", "json", "b.tar.zst");
     assertThat(first.status()).isEqualTo(0);
     // the archive is dumped in the background from the list of classes the first run loaded
@@ -174,6 +178,15 @@ class LauncherIT {
     }
     try (var listing = Files.list(archives)) {
       return listing.anyMatch(p -> p.getFileName().toString().matches("inspect-[0-9]+\\.jsa"));
+    }
+  }
+
+  private static boolean hasClassList(Path archives) throws IOException {
+    if (!Files.isDirectory(archives)) {
+      return false;
+    }
+    try (var listing = Files.list(archives)) {
+      return listing.anyMatch(p -> p.getFileName().toString().contains(".classlist"));
     }
   }
 
