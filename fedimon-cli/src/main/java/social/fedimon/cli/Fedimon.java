@@ -60,7 +60,9 @@ public final class Fedimon implements Runnable {
     boolean serving = args.length > 0 && args[0].equals("serve");
     configureLogging(serving);
     if (args.length > 0 && args[0].equals("media") && !Boolean.getBoolean("fedimon.noWarmUp")) {
-      warmUpCrypto();
+      // every media command signs S3 requests: the first signature's set-up (0.3 s) runs while
+      // the command line is parsed
+      social.fedimon.engine.media.S3ObjectStore.warmUp();
     }
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
@@ -90,28 +92,6 @@ public final class Fedimon implements Runnable {
     setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
     setIfAbsent("org.slf4j.simpleLogger.showLogName", "false");
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "false");
-  }
-
-  /**
-   * Every {@code media} command signs its S3 requests with HMAC-SHA256, and the JDK's first HMAC
-   * costs 0.17 s: the security providers are loaded one by one until one offers it, and the JCE's
-   * first URL has the JDK look for URL handlers among the services of all 130 jars. Done on a
-   * thread of its own while the command line is parsed, it is off the critical path of a sync with
-   * nothing to send (0.65 s in all).
-   */
-  private static void warmUpCrypto() {
-    Thread thread =
-        new Thread(
-            () -> {
-              try {
-                javax.crypto.Mac.getInstance("HmacSHA256");
-              } catch (java.security.GeneralSecurityException | RuntimeException e) {
-                // only a head start: the request that needs it reports any problem
-              }
-            },
-            "fedimon-crypto");
-    thread.setDaemon(true);
-    thread.start();
   }
 
   private static void setIfAbsent(String key, String value) {

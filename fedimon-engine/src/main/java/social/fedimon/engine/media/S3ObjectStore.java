@@ -87,6 +87,17 @@ public final class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * Starts loading, on a thread of its own, what the first signed request of this run will need
+   * (the JCE's HMAC, the SDK's SigV4 signer, the JDK's HTTP client); nothing is sent. For a command
+   * that will talk to a store, as early as it can.
+   */
+  public static void warmUp() {
+    Thread thread = new Thread(SignedGet::rehearse, "fedimon-s3-warm-up");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
   /** Builds an S3 client for {@code settings}; the caller closes it. */
   public static S3Client buildClient(S3Settings settings) {
     ApacheHttpClient.Builder http = ApacheHttpClient.builder();
