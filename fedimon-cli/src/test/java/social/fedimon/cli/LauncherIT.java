@@ -107,6 +107,47 @@ class LauncherIT {
   }
 
   @Test
+  void aTermSentToTheLauncherOfAFirstRunStopsItsJava(@TempDir Path dir) throws Exception {
+    // the first run of a command is not exec'd (its class list is renamed after it): the launcher
+    // must pass a TERM on, and hand its stdin over
+    social.fedimon.engine.testing.Tools.sh(
+        dir, "rm -rf " + REPOSITORY.resolve("fedimon-cli/target/fedimon-run/cds"));
+    Process launcher =
+        new ProcessBuilder(LAUNCHER.toString(), "inspect", "--format", "json", "-")
+            .directory(dir.toFile())
+            .redirectOutput(dir.resolve("out.json").toFile())
+            .redirectError(dir.resolve("err.txt").toFile())
+            .start();
+    // stdin stays open and empty: the command waits for the archive
+    launcher.getOutputStream().write(new byte[] {0x28, (byte) 0xb5});
+    launcher.getOutputStream().flush();
+    ProcessHandle java = null;
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (java == null && System.nanoTime() < deadline) {
+      java =
+          launcher
+              .descendants()
+              .filter(p -> p.info().command().orElse("").endsWith("java"))
+              .findFirst()
+              .orElse(null);
+      Thread.sleep(100);
+    }
+    assertThat(java).as("the launcher's Java").isNotNull();
+    Thread.sleep(1500); // past the JVM's start, into the read
+
+    launcher.destroy(); // SIGTERM to the launcher's pid only
+
+    assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).as("the launcher ended").isTrue();
+    assertThat(java.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+    assertThat(launcher.exitValue()).isEqualTo(143);
+    try (var listing = Files.list(REPOSITORY.resolve("fedimon-cli/target/fedimon-run/cds"))) {
+      assertThat(listing.map(p -> p.getFileName().toString()))
+          .as("an interrupted run trains nothing")
+          .noneMatch(n -> n.contains(".classlist"));
+    }
+  }
+
+  @Test
   void anUnknownSubcommandExitsTwoWithUsage(@TempDir Path dir) throws Exception {
     Result result = run(dir, "frobnicate");
 
