@@ -121,24 +121,24 @@ class LauncherIT {
     // stdin stays open and empty: the command waits for the archive
     launcher.getOutputStream().write(new byte[] {0x28, (byte) 0xb5});
     launcher.getOutputStream().flush();
-    ProcessHandle java = null;
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (java == null && System.nanoTime() < deadline) {
-      java =
-          launcher
-              .descendants()
-              .filter(p -> p.info().command().orElse("").endsWith("java"))
-              .findFirst()
-              .orElse(null);
-      Thread.sleep(100);
-    }
-    assertThat(java).as("the launcher's Java").isNotNull();
-    Thread.sleep(1500); // past the JVM's start, into the read
+    ProcessHandle jvm =
+        await("the launcher's Java")
+            .atMost(Duration.ofMinutes(2))
+            .until(
+                () ->
+                    launcher
+                        .descendants()
+                        .filter(p -> p.info().command().orElse("").endsWith("java"))
+                        .findFirst(),
+                java.util.Optional::isPresent)
+            .orElseThrow();
+    // the JVM has started, and handles TERM itself, once its signal handlers are installed
+    await("Java's TERM handler").atMost(Duration.ofMinutes(1)).until(() -> catchesTerm(jvm));
 
     launcher.destroy(); // SIGTERM to the launcher's pid only
 
     assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).as("the launcher ended").isTrue();
-    assertThat(java.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+    assertThat(jvm.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
     assertThat(launcher.exitValue()).isEqualTo(143);
     try (var listing = Files.list(REPOSITORY.resolve("fedimon-cli/target/fedimon-run/cds"))) {
       assertThat(listing.map(p -> p.getFileName().toString()))
@@ -194,10 +194,7 @@ class LauncherIT {
     Result first = run(dir, "inspect", "--format", "json", "b.tar.zst");
     assertThat(first.status()).isEqualTo(0);
     // the archive is dumped in the background from the list of classes the first run loaded
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (!hasArchive(archives) && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-    }
+    await("the class-data archive").atMost(Duration.ofMinutes(2)).until(() -> hasArchive(archives));
     try (var listing = Files.list(archives)) {
       assertThat(listing.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".log")))
           .as("the class list and the archive for inspect, no temporary file left")
@@ -220,6 +217,18 @@ class LauncherIT {
     try (var listing = Files.list(archives)) {
       return listing.anyMatch(p -> p.getFileName().toString().matches("inspect-[0-9]+\\.jsa"));
     }
+  }
+
+  /** Whether a process catches SIGTERM (bit 15 of SigCgt in its /proc status, Linux). */
+  private static boolean catchesTerm(ProcessHandle process) throws IOException {
+    Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+    if (!Files.exists(status)) {
+      return false;
+    }
+    return Files.readAllLines(status).stream()
+        .filter(line -> line.startsWith("SigCgt:"))
+        .map(line -> new java.math.BigInteger(line.substring("SigCgt:".length()).strip(), 16))
+        .anyMatch(mask -> mask.testBit(15 - 1));
   }
 
   private static boolean hasClassList(Path archives) throws IOException {
