@@ -140,11 +140,9 @@ class LauncherIT {
     assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).as("the launcher ended").isTrue();
     assertThat(jvm.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
     assertThat(launcher.exitValue()).isEqualTo(143);
-    try (var listing = Files.list(REPOSITORY.resolve("fedimon-cli/target/fedimon-run/cds"))) {
-      assertThat(listing.map(p -> p.getFileName().toString()))
-          .as("an interrupted run trains nothing")
-          .noneMatch(n -> n.contains(".classlist"));
-    }
+    assertThat(hasClassList(REPOSITORY.resolve("fedimon-cli/target/fedimon-run/cds")))
+        .as("an interrupted run trains nothing")
+        .isFalse();
   }
 
   @Test
@@ -195,12 +193,10 @@ class LauncherIT {
     assertThat(first.status()).isEqualTo(0);
     // the archive is dumped in the background from the list of classes the first run loaded
     await("the class-data archive").atMost(Duration.ofMinutes(2)).until(() -> hasArchive(archives));
-    try (var listing = Files.list(archives)) {
-      assertThat(listing.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".log")))
-          .as("the class list and the archive for inspect, no temporary file left")
-          .containsExactlyInAnyOrder(
-              archiveName(archives).replace(".jsa", ".classlist"), archiveName(archives));
-    }
+    assertThat(names(archives).stream().filter(n -> !n.endsWith(".log")))
+        .as("the class list and the archive for inspect, no temporary file left")
+        .containsExactlyInAnyOrder(
+            archiveName(archives).replace(".jsa", ".classlist"), archiveName(archives));
     Result second = run(dir, "inspect", "--format", "json", "b.tar.zst");
     // the JVM's notes about classes it could not archive would land in the report: none may
     for (Result result : List.of(first, second)) {
@@ -208,15 +204,6 @@ class LauncherIT {
       assertThat(result.err()).doesNotContain("cds").doesNotContain("[warning]");
     }
     assertThat(second.out()).isEqualTo(first.out());
-  }
-
-  private static boolean hasArchive(Path archives) throws IOException {
-    if (!Files.isDirectory(archives)) {
-      return false;
-    }
-    try (var listing = Files.list(archives)) {
-      return listing.anyMatch(p -> p.getFileName().toString().matches("inspect-[0-9]+\\.jsa"));
-    }
   }
 
   /** Whether a process catches SIGTERM (bit 15 of SigCgt in its /proc status, Linux). */
@@ -231,23 +218,31 @@ class LauncherIT {
         .anyMatch(mask -> mask.testBit(15 - 1));
   }
 
-  private static boolean hasClassList(Path archives) throws IOException {
+  private static final String INSPECT_ARCHIVE = "inspect-[0-9]+\\.jsa";
+
+  /** The names of the files in the launcher's class-data folder; none when it does not exist. */
+  private static List<String> names(Path archives) throws IOException {
     if (!Files.isDirectory(archives)) {
-      return false;
+      return List.of();
     }
     try (var listing = Files.list(archives)) {
-      return listing.anyMatch(p -> p.getFileName().toString().contains(".classlist"));
+      return listing.map(p -> p.getFileName().toString()).toList();
     }
   }
 
+  private static boolean hasArchive(Path archives) throws IOException {
+    return names(archives).stream().anyMatch(n -> n.matches(INSPECT_ARCHIVE));
+  }
+
+  private static boolean hasClassList(Path archives) throws IOException {
+    return names(archives).stream().anyMatch(n -> n.contains(".classlist"));
+  }
+
   private static String archiveName(Path archives) throws IOException {
-    try (var listing = Files.list(archives)) {
-      return listing
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.matches("inspect-[0-9]+\\.jsa"))
-          .findFirst()
-          .orElseThrow(() -> new AssertionError("no class-data archive was written"));
-    }
+    return names(archives).stream()
+        .filter(n -> n.matches(INSPECT_ARCHIVE))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no class-data archive was written"));
   }
 
   @Test

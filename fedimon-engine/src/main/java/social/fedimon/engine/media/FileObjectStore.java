@@ -247,19 +247,9 @@ public final class FileObjectStore implements ObjectStore {
       if (task == null || task.claimed.compareAndSet(false, true)) {
         return listAndLookAhead(folder.path);
       }
-      try {
-        java.util.List<Child> children = task.listing.join();
-        held.addAndGet(-children.size());
-        return children;
-      } catch (java.util.concurrent.CompletionException e) {
-        if (e.getCause() instanceof RuntimeException failure) {
-          throw failure;
-        }
-        if (e.getCause() instanceof Error error) {
-          throw error;
-        }
-        throw e;
-      }
+      java.util.List<Child> children = Futures.join(task.listing);
+      held.addAndGet(-children.size());
+      return children;
     }
 
     @Override

@@ -74,17 +74,7 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   private S3Client client() {
-    try {
-      return started().join();
-    } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw e;
-    }
+    return Futures.join(started());
   }
 
   /**
