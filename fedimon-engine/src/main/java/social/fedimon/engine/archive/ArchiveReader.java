@@ -252,11 +252,8 @@ public final class ArchiveReader {
   }
 
   static void drain(InputStream in, String where) throws IOException {
-    byte[] buffer = new byte[BUFFER_BYTES];
     try {
-      while (in.read(buffer) >= 0) {
-        // discard: reading is what verifies
-      }
+      Drain.all(in); // discard: reading is what verifies
     } catch (IOException e) {
       throw asRejection(e, where);
     }
