@@ -9,16 +9,9 @@ import social.fedimon.engine.FedimonVersion;
 @Command(
     name = "fedimon",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = Fedimon.Version.class,
     description = "Managed hosting for Mastodon: the server and the migration tools.",
-    subcommands = {
-      InspectCommand.class,
-      RestoreCommand.class,
-      MediaCommand.class,
-      ServeCommand.class,
-      VersionCommand.class,
-      CommandLine.HelpCommand.class
-    },
     footer = {"", "Exit status: 0 done, 1 rejected or failed, 2 wrong usage."})
 public final class Fedimon implements Runnable {
 
@@ -39,13 +32,42 @@ public final class Fedimon implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command.");
   }
 
-  /** Builds the command line with our exit codes; tests use it with their own writers. */
-  public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+  /** The subcommands, in the order of the usage message. */
+  static final java.util.List<String> COMMANDS =
+      java.util.List.of("inspect", "restore", "media", "serve", "version", "help");
+
+  private static Object command(String name) {
+    return switch (name) {
+      case "inspect" -> new InspectCommand();
+      case "restore" -> new RestoreCommand();
+      case "media" -> new MediaCommand();
+      case "serve" -> new ServeCommand();
+      case "version" -> new VersionCommand();
+      case "help" -> new CommandLine.HelpCommand();
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+
+  /**
+   * The command line for {@code args}, with our exit codes; tests use it with their own writers.
+   * When the first argument names a subcommand, only that one is built: picocli reads every option
+   * of every command it is given by reflection, and a short command's start paid for the models of
+   * the five it would not run. Anything else (no arguments, {@code --help}, {@code help}, a
+   * mistyped name) gets them all, so that usage messages list every command.
+   */
+  public static CommandLine commandLine(PrintWriter out, PrintWriter err, String... args) {
+    String first = args.length > 0 ? args[0] : "";
+    boolean one = !first.equals("help") && COMMANDS.contains(first);
     // picocli's factory looks for Groovy's Closure class when it first loads unless told not to:
     // a class that is not there is searched for in every jar of the class path, which opened all
     // 130 of them (42,000 entries) at every command's start: `version` 0.57 -> 0.45 s
     setIfAbsent("picocli.disable.closures", "true");
     CommandLine commandLine = new CommandLine(new Fedimon());
+    for (String name : COMMANDS) {
+      if (!one || first.equals(name)) {
+        commandLine.addSubcommand(name, command(name));
+      }
+    }
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(
@@ -66,7 +88,7 @@ public final class Fedimon implements Runnable {
     }
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
-    int status = commandLine(out, err).execute(args);
+    int status = commandLine(out, err, args).execute(args);
     out.flush();
     err.flush();
     System.exit(status);

@@ -40,7 +40,7 @@ class InspectCommandTest {
   }
 
   private int run(String... args) {
-    return Fedimon.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+    return Fedimon.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), args)
         .execute(args);
   }
 

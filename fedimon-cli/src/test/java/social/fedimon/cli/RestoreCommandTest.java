@@ -29,7 +29,7 @@ class RestoreCommandTest {
   }
 
   private int run(String... args) {
-    return Fedimon.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+    return Fedimon.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), args)
         .execute(args);
   }
 
