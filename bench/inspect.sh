@@ -86,6 +86,7 @@ row() {
   local r l f
   if [[ -n "${ONLY:-}" && " $ONLY " != *" $archive "* ]]; then return 0; fi
   make_archive "$archive"
+  if [[ -z "${warmed:-}" ]]; then warm_up "$(fedimon "$extra" "$archive")"; warmed=1; fi
   r=$(best_time "$reference")
   l=$(best_time "$(layers "$archive" "$secret")")
   f=$(best_time "$(fedimon "$extra" "$archive")")

@@ -27,3 +27,14 @@ ensure_jar() {
   # builds and extracts the jar if needed, exactly as a user's first run does
   "$REPO/bin/fedimon" version > /dev/null
 }
+
+# The first run of a command with a new jar writes its class list, and a background JVM then dumps
+# the class-data archive that later runs start from (see bin/fedimon). Benchmarks measure those later
+# runs: warm_up runs a command once, untimed, and waits for any dump it started.
+warm_up() {
+  bash -o pipefail -c "$1" > /dev/null 2>&1 || true
+  for _ in $(seq 1 300); do
+    pgrep -f -- '-Xshare:dump' > /dev/null || return 0
+    sleep 0.5
+  done
+}

@@ -4,6 +4,8 @@
 #   aws s3 sync folder s3://a                 vs  fedimon media sync --from folder --to s3://b
 #   the same two commands again, nothing changed (the incremental case; target: <= 5% of the first)
 #   fedimon restore archive.tar.zst (database only) vs fedimon restore archive.tar.zst --media-to s3://c
+# Each command runs once untimed first (warm_up: its class-data archive); the second sync is the
+# median of three, the restores the medians of RESTORE_RUNS alternating pairs (default 3).
 # The media: 3000 files, about 300 MB, in Mastodon's layout. Prints a Markdown table.
 # SYNC_ONLY=1 runs the sync rows alone (the restore rows need bench/restore.sh's data to mean much).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -62,7 +64,7 @@ export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret AWS_DEFAULT_RE
 export AWS_ENDPOINT_URL=http://127.0.0.1:$PORT
 export AWS_REQUEST_CHECKSUM_CALCULATION=when_required AWS_RESPONSE_CHECKSUM_VALIDATION=when_required
 export FEDIMON_S3_CHECKSUMS_WHEN_REQUIRED=true
-for b in aws-sync fedimon-sync restore-media; do aws s3 mb "s3://$b" > /dev/null; done
+for b in aws-sync fedimon-sync; do aws s3 mb "s3://$b" > /dev/null; done
 
 timed() { # seconds of one run of a command
   local start end; start=$(date +%s.%N)
@@ -83,18 +85,52 @@ echo "Media: $(find system -type f | wc -l) files, $(du -sh --apparent-size syst
 echo
 echo "| run | reference | reference s | fedimon | fedimon s | fedimon / reference |"
 echo "|---|---|---|---|---|---|"
+# each command's first run with this jar trains its class-data archive (bin/fedimon): done here,
+# untimed, on a few files and on a small archive, so that the rows time what users' later runs do
+aws s3 mb s3://warm-up > /dev/null
+warm_up "$FEDIMON media sync --from system/media_attachments/files/000/000 --to s3://warm-up/sync/"
+if [[ "${SYNC_ONLY:-0}" != 1 ]]; then
+  if [[ ! -f warm-up.tar.zst ]]; then
+    $PSQL -c "DROP DATABASE IF EXISTS bench_media_warm" postgres
+    $PSQL -c "CREATE DATABASE bench_media_warm" postgres
+    $PSQL -v ON_ERROR_STOP=1 -f "$REPO/fedimon-engine/src/test/resources/social/fedimon/engine/testing/mastodon-schema.sql" bench_media_warm > /dev/null
+    pg_dump -h 127.0.0.1 -U postgres -Fc -f warm-up.dump bench_media_warm
+    $PSQL -c "DROP DATABASE bench_media_warm" postgres
+    [[ -f .env.production ]] || printf 'LOCAL_DOMAIN=bench.example\n' > .env.production
+    tar -cf - .env.production warm-up.dump system/media_attachments/files/000/000 | zstd -q -o warm-up.tar.zst
+    rm warm-up.dump
+  fi
+  db0=$(fresh)
+  warm_up "$FEDIMON restore warm-up.tar.zst --jobs 2 --media-to s3://warm-up/restore/ --database-url postgresql://$TENANT@127.0.0.1:5432/$db0"
+  drop "$db0"
+fi
 r1=$(timed "aws s3 sync system s3://aws-sync/")
 f1=$(timed "$FEDIMON media sync --from system --to s3://fedimon-sync/")
 echo "| first sync | \`aws s3 sync\` | $r1 | \`fedimon media sync\` | $f1 | $(ratio "$f1" "$r1") |"
-r2=$(timed "aws s3 sync system s3://aws-sync/")
-f2=$(timed "$FEDIMON media sync --from system --to s3://fedimon-sync/")
-echo "| second sync, nothing changed | \`aws s3 sync\` | $r2 | \`fedimon media sync\` | $f2 | $(ratio "$f2" "$r2") |"
+# nothing changed: every later sync is a second sync, so this row is the median of three of each
+median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+aws_again=() fedimon_again=()
+for _ in 1 2 3; do
+  aws_again+=("$(timed "aws s3 sync system s3://aws-sync/")")
+  fedimon_again+=("$(timed "$FEDIMON media sync --from system --to s3://fedimon-sync/")")
+done
+echo "runs: aws ${aws_again[*]} | fedimon ${fedimon_again[*]}" >&2
+r2=$(median "${aws_again[@]}") f2=$(median "${fedimon_again[@]}")
+echo "| second sync, nothing changed (median of 3) | \`aws s3 sync\` | $r2 | \`fedimon media sync\` | $f2 | $(ratio "$f2" "$r2") |"
 echo "| second / first | | $(ratio "$r2" "$r1") | | $(ratio "$f2" "$f1") | |"
 if [[ "${SYNC_ONLY:-0}" != 1 ]]; then
-db1=$(fresh); d=$(timed "$FEDIMON restore archive.tar.zst --jobs 2 --database-url postgresql://$TENANT@127.0.0.1:5432/$db1"); drop "$db1"
-db2=$(fresh); m=$(timed "$FEDIMON restore archive.tar.zst --jobs 2 --media-to s3://restore-media/ --database-url postgresql://$TENANT@127.0.0.1:5432/$db2"); drop "$db2"
-echo "| restore with media | \`fedimon restore\` (database only) | $d | \`fedimon restore --media-to\` | $m | $(ratio "$m" "$d") |"
+# RESTORE_RUNS pairs (default 3), alone and with media alternating, each into a fresh database
+# and the media into a fresh bucket; the row gives each side's median
+alone=() with=()
+for i in $(seq 1 "${RESTORE_RUNS:-3}"); do
+  aws s3 mb "s3://restore-media-$i" > /dev/null
+  db1=$(fresh); alone+=("$(timed "$FEDIMON restore archive.tar.zst --jobs 2 --database-url postgresql://$TENANT@127.0.0.1:5432/$db1")"); drop "$db1"
+  db2=$(fresh); with+=("$(timed "$FEDIMON restore archive.tar.zst --jobs 2 --media-to s3://restore-media-$i/ --database-url postgresql://$TENANT@127.0.0.1:5432/$db2")"); drop "$db2"
+  echo "runs: alone ${alone[*]} | with media ${with[*]}" >&2
+done
+d=$(median "${alone[@]}"); m=$(median "${with[@]}")
+echo "| restore with media (median of ${#alone[@]}) | \`fedimon restore\` (database only) | $d | \`fedimon restore --media-to\` | $m | $(ratio "$m" "$d") |"
 fi
 echo
-echo "Objects: aws $(find objects/aws-sync -type f | wc -l), fedimon $(find objects/fedimon-sync -type f | wc -l), restore $(find objects/restore-media -type f | wc -l)."
+echo "Objects: aws $(find objects/aws-sync -type f | wc -l), fedimon $(find objects/fedimon-sync -type f | wc -l), restore $(find objects/restore-media-1 -type f 2> /dev/null | wc -l)."
 echo "Ratios are time: below 1.0 means FédiMon is faster. fedimon ran with -Xmx512m."
