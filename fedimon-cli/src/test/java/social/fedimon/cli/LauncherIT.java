@@ -23,6 +23,7 @@ class LauncherIT {
 
   static final Path REPOSITORY = Path.of(System.getProperty("fedimon.test.repository"));
   static final Path LAUNCHER = REPOSITORY.resolve("bin/fedimon");
+  static final Path CLASS_DATA = REPOSITORY.resolve("fedimon-cli/target/fedimon-run/cds");
 
   record Result(int status, String out, String err) {}
 
@@ -110,14 +111,8 @@ class LauncherIT {
   void aTermSentToTheLauncherOfAFirstRunStopsItsJava(@TempDir Path dir) throws Exception {
     // the first run of a command is not exec'd (its class list is renamed after it): the launcher
     // must pass a TERM on, and hand its stdin over
-    social.fedimon.engine.testing.Tools.sh(
-        dir, "rm -rf " + REPOSITORY.resolve("fedimon-cli/target/fedimon-run/cds"));
-    Process launcher =
-        new ProcessBuilder(LAUNCHER.toString(), "inspect", "--format", "json", "-")
-            .directory(dir.toFile())
-            .redirectOutput(dir.resolve("out.json").toFile())
-            .redirectError(dir.resolve("err.txt").toFile())
-            .start();
+    forgetClassData(dir);
+    Process launcher = inspectToFiles(dir, "-").start();
     // stdin stays open and empty: the command waits for the archive
     launcher.getOutputStream().write(new byte[] {0x28, (byte) 0xb5});
     launcher.getOutputStream().flush();
@@ -140,9 +135,7 @@ class LauncherIT {
     assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).as("the launcher ended").isTrue();
     assertThat(jvm.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
     assertThat(launcher.exitValue()).isEqualTo(143);
-    assertThat(hasClassList(REPOSITORY.resolve("fedimon-cli/target/fedimon-run/cds")))
-        .as("an interrupted run trains nothing")
-        .isFalse();
+    assertThat(hasClassList()).as("an interrupted run trains nothing").isFalse();
   }
 
   @Test
@@ -159,13 +152,7 @@ class LauncherIT {
     social.fedimon.engine.testing.InstanceTree.create(dir);
     social.fedimon.engine.testing.Tools.sh(dir, "tar -cf - live database.sql.xz | gzip > b.tgz");
 
-    Process process =
-        new ProcessBuilder(LAUNCHER.toString(), "inspect", "--format", "json", "-")
-            .directory(dir.toFile())
-            .redirectInput(dir.resolve("b.tgz").toFile())
-            .redirectOutput(dir.resolve("out.json").toFile())
-            .redirectError(dir.resolve("err.txt").toFile())
-            .start();
+    Process process = inspectToFiles(dir, "-").redirectInput(dir.resolve("b.tgz").toFile()).start();
     assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
 
     assertThat(process.exitValue()).isEqualTo(0);
@@ -182,21 +169,19 @@ class LauncherIT {
     social.fedimon.engine.testing.InstanceTree.create(dir);
     social.fedimon.engine.testing.Tools.sh(
         dir, "tar -cf - live database.sql.xz | zstd > b.tar.zst");
-    Path archives = REPOSITORY.resolve("fedimon-cli/target/fedimon-run/cds");
-    social.fedimon.engine.testing.Tools.sh(dir, "rm -rf " + archives);
+    forgetClassData(dir);
 
     // a run that ends in a usage error trains nothing
     assertThat(run(dir, "inspect", "--no-such-option", "b.tar.zst").status()).isEqualTo(2);
-    assertThat(hasClassList(archives)).as("a class list from a usage error").isFalse();
+    assertThat(hasClassList()).as("a class list from a usage error").isFalse();
 
     Result first = run(dir, "inspect", "--format", "json", "b.tar.zst");
     assertThat(first.status()).isEqualTo(0);
     // the archive is dumped in the background from the list of classes the first run loaded
-    await("the class-data archive").atMost(Duration.ofMinutes(2)).until(() -> hasArchive(archives));
-    assertThat(names(archives).stream().filter(n -> !n.endsWith(".log")))
+    await("the class-data archive").atMost(Duration.ofMinutes(2)).until(() -> hasArchive());
+    assertThat(names().stream().filter(n -> !n.endsWith(".log")))
         .as("the class list and the archive for inspect, no temporary file left")
-        .containsExactlyInAnyOrder(
-            archiveName(archives).replace(".jsa", ".classlist"), archiveName(archives));
+        .containsExactlyInAnyOrder(archiveName().replace(".jsa", ".classlist"), archiveName());
     Result second = run(dir, "inspect", "--format", "json", "b.tar.zst");
     // the JVM's notes about classes it could not archive would land in the report: none may
     for (Result result : List.of(first, second)) {
@@ -204,6 +189,19 @@ class LauncherIT {
       assertThat(result.err()).doesNotContain("cds").doesNotContain("[warning]");
     }
     assertThat(second.out()).isEqualTo(first.out());
+  }
+
+  /** `fedimon inspect --format json SOURCE` in {@code dir}, into out.json and err.txt there. */
+  private static ProcessBuilder inspectToFiles(Path dir, String source) {
+    return new ProcessBuilder(LAUNCHER.toString(), "inspect", "--format", "json", source)
+        .directory(dir.toFile())
+        .redirectOutput(dir.resolve("out.json").toFile())
+        .redirectError(dir.resolve("err.txt").toFile());
+  }
+
+  /** Removes the launcher's class-data archives, so the next run is a command's first. */
+  private static void forgetClassData(Path dir) {
+    social.fedimon.engine.testing.Tools.sh(dir, "rm -rf " + CLASS_DATA);
   }
 
   /** Whether a process catches SIGTERM (bit 15 of SigCgt in its /proc status, Linux). */
@@ -221,25 +219,25 @@ class LauncherIT {
   private static final String INSPECT_ARCHIVE = "inspect-[0-9]+\\.jsa";
 
   /** The names of the files in the launcher's class-data folder; none when it does not exist. */
-  private static List<String> names(Path archives) throws IOException {
-    if (!Files.isDirectory(archives)) {
+  private static List<String> names() throws IOException {
+    if (!Files.isDirectory(CLASS_DATA)) {
       return List.of();
     }
-    try (var listing = Files.list(archives)) {
+    try (var listing = Files.list(CLASS_DATA)) {
       return listing.map(p -> p.getFileName().toString()).toList();
     }
   }
 
-  private static boolean hasArchive(Path archives) throws IOException {
-    return names(archives).stream().anyMatch(n -> n.matches(INSPECT_ARCHIVE));
+  private static boolean hasArchive() throws IOException {
+    return names().stream().anyMatch(n -> n.matches(INSPECT_ARCHIVE));
   }
 
-  private static boolean hasClassList(Path archives) throws IOException {
-    return names(archives).stream().anyMatch(n -> n.contains(".classlist"));
+  private static boolean hasClassList() throws IOException {
+    return names().stream().anyMatch(n -> n.contains(".classlist"));
   }
 
-  private static String archiveName(Path archives) throws IOException {
-    return names(archives).stream()
+  private static String archiveName() throws IOException {
+    return names().stream()
         .filter(n -> n.matches(INSPECT_ARCHIVE))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no class-data archive was written"));
@@ -249,14 +247,9 @@ class LauncherIT {
   void aJvmWithoutClassSharingStillRunsTheCommand(@TempDir Path dir) throws Exception {
     social.fedimon.engine.testing.InstanceTree.create(dir);
     social.fedimon.engine.testing.Tools.sh(dir, "tar -cf b.tar live database.sql.xz");
-    social.fedimon.engine.testing.Tools.sh(
-        dir, "rm -rf " + REPOSITORY.resolve("fedimon-cli/target/fedimon-run/cds"));
+    forgetClassData(dir);
     // asking such a JVM to write a class-data archive stops it before it starts
-    ProcessBuilder builder =
-        new ProcessBuilder(LAUNCHER.toString(), "inspect", "--format", "json", "b.tar")
-            .directory(dir.toFile())
-            .redirectOutput(dir.resolve("out.json").toFile())
-            .redirectError(dir.resolve("err.txt").toFile());
+    ProcessBuilder builder = inspectToFiles(dir, "b.tar");
     builder.environment().put("FEDIMON_JAVA_OPTS", "-Xshare:off");
     Process process = builder.start();
     assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();

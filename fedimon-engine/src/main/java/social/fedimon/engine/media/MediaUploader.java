@@ -118,7 +118,6 @@ public final class MediaUploader implements AutoCloseable {
   private void uploadInParts(
       String key, String contentType, InputStream content, long size, Map<String, String> metadata)
       throws IOException {
-    MessageDigest digest = newMd5();
     ObjectStore.Upload upload = store.startUpload(key, contentType, metadata);
     long read = 0;
     int number = 0;
@@ -128,7 +127,6 @@ public final class MediaUploader implements AutoCloseable {
         if (part.length == 0) {
           throw new IOException(key + " ends after " + read + " of its " + size + " bytes");
         }
-        digest.update(part);
         read += part.length;
         int partNumber = ++number;
         acquire();
@@ -239,17 +237,19 @@ public final class MediaUploader implements AutoCloseable {
     pool.shutdownNow();
   }
 
+  /** The MD5 of {@code data}'s first {@code length} bytes, in hex (an S3 entity tag's form). */
   static String md5(byte[] data, int length) {
-    MessageDigest digest = newMd5();
-    digest.update(data, 0, length);
-    return HexFormat.of().formatHex(digest.digest());
+    return HexFormat.of().formatHex(md5Digest(data, length));
   }
 
-  private static MessageDigest newMd5() {
+  /** The MD5 of {@code data}'s first {@code length} bytes. */
+  static byte[] md5Digest(byte[] data, int length) {
     try {
-      return MessageDigest.getInstance("MD5");
+      MessageDigest digest = MessageDigest.getInstance("MD5");
+      digest.update(data, 0, length);
+      return digest.digest();
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      throw new IllegalStateException("every Java has MD5", e);
     }
   }
 }

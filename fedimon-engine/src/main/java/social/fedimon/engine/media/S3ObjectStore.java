@@ -404,13 +404,7 @@ public final class S3ObjectStore implements ObjectStore {
 
   /** The {@code Content-MD5} of a part: the store refuses a part that arrived otherwise. */
   private static String md5Of(byte[] bytes, int length) {
-    try {
-      java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
-      md5.update(bytes, 0, length);
-      return java.util.Base64.getEncoder().encodeToString(md5.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java has MD5", e);
-    }
+    return java.util.Base64.getEncoder().encodeToString(MediaUploader.md5Digest(bytes, length));
   }
 
   private String fullKey(String key) {
