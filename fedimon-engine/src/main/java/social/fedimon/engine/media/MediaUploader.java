@@ -90,11 +90,11 @@ public final class MediaUploader implements AutoCloseable {
       if (data.length != size || content.read() >= 0) {
         throw new IOException(key + " is not the " + size + " bytes its archive entry declares");
       }
-      String md5 = md5(data, data.length);
-      if (alreadyStored(fullKey, size, md5)) {
+      if (mayBeStored(fullKey, size) && alreadyStored(fullKey, size, md5(data, data.length))) {
         skipped.incrementAndGet();
         return;
       }
+      // hashed on the upload thread: the reader's thread is what the whole pass waits for
       submit(
           () ->
               store.put(
@@ -102,7 +102,7 @@ public final class MediaUploader implements AutoCloseable {
                   new java.io.ByteArrayInputStream(data),
                   data.length,
                   contentType,
-                  withMd5(metadata, md5)),
+                  withMd5(metadata, md5(data, data.length))),
           data.length);
       return;
     }
@@ -159,7 +159,8 @@ public final class MediaUploader implements AutoCloseable {
     inFlight.release(permits);
   }
 
-  private boolean alreadyStored(String key, long size, String md5) {
+  /** Whether the target holds an object of this key and size (so the MD5 must be compared). */
+  private boolean mayBeStored(String key, long size) {
     if (!checkStored) {
       return false;
     }
@@ -172,9 +173,11 @@ public final class MediaUploader implements AutoCloseable {
       stored = listed;
     }
     StoredObject listed = stored.get(key);
-    if (listed == null || listed.size() != size) {
-      return false;
-    }
+    return listed != null && listed.size() == size;
+  }
+
+  private boolean alreadyStored(String key, long size, String md5) {
+    StoredObject listed = java.util.Objects.requireNonNull(stored).get(key);
     if (md5.equals(listed.etag())) {
       return true; // a single-part upload's entity tag is its MD5
     }

@@ -68,6 +68,16 @@ class LoopbackSigningTest {
       assertThat(seen.get("body"))
           .as("the bytes as they are, not in signed chunks")
           .isEqualTo("bytes of a picture");
+
+      // the same through the SDK's client (its other requests: a part, a record, a file)
+      seen.clear();
+      try (S3ObjectStore store = S3ObjectStore.connect(settings)) {
+        store.put("a/c.png", content, "image/png");
+        assertThat(store.clientStarted()).isTrue();
+      }
+      assertThat(seen.get("x-amz-content-sha256")).isEqualTo("UNSIGNED-PAYLOAD");
+      assertThat(seen.get("authorization")).startsWith("AWS4-HMAC-SHA256 ");
+      assertThat(seen.get("body")).isEqualTo("bytes of a picture");
     } finally {
       server.stop(0);
     }

@@ -1,0 +1,394 @@
+package social.fedimon.engine.media;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.utils.http.SdkHttpUtils;
+
+/**
+ * Requests signed with the SDK's SigV4 signer and sent with the JDK's HTTP client, without an S3
+ * client: a GET of one object, and a single-request PUT.
+ *
+ * <p>Building the SDK's first client costs a short command half a second of CPU (the metadata of
+ * every AWS service and region is instantiated, the request pipeline set up); a sync where nothing
+ * changed needs nothing from the target but its sync record. And each request through the SDK's
+ * pipeline (endpoint rules, interceptors, header maps, its retry machinery) costs ~1.6 ms of CPU:
+ * for 3000 media files, 4.9 s of a restore's two cores, as much as the bytes themselves. A PUT here
+ * costs the signature and the socket.
+ *
+ * <p>Only for a configured endpoint and keys given in the settings (the SDK's credential chain and
+ * AWS's own endpoint rules stay with the SDK); a PUT only where the payload may go unsigned (https,
+ * or plain http to loopback as {@link LoopbackSigning} explains). Multipart uploads, listings and
+ * the rest stay with the SDK.
+ */
+final class SignedHttp {
+
+  private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+  private static final int READ_TIMEOUT_MILLIS = 60_000;
+
+  /** Tries of one PUT: the SDK's standard retry policy makes three too. */
+  static final int PUT_ATTEMPTS = 3;
+
+  private static final String USER_AGENT =
+      "fedimon/" + social.fedimon.engine.FedimonVersion.current();
+
+  static {
+    // the JDK keeps at most 5 idle connections per server unless told otherwise: with 16 uploads
+    // in flight the others would be closed after each request and opened again (a TCP handshake
+    // each, and a port in TIME_WAIT each: a few thousand a second exhaust them)
+    if (System.getProperty("http.maxConnections") == null) {
+      System.setProperty("http.maxConnections", "64");
+    }
+  }
+
+  private SignedHttp() {}
+
+  /**
+   * Signs a made-up request and prepares (never sends) its connection: the first signature costs a
+   * short command ~0.3 s of class loading and set-up (the security providers, the JCE's search of
+   * the class path for URL handlers, the SDK signer's pipeline, its logging, date formats), which a
+   * thread can spend while the command line is parsed.
+   */
+  static void rehearse() {
+    try {
+      // the longest part first: the JCE's first use (providers, the class path's URL handlers)
+      javax.crypto.Mac.getInstance("HmacSHA256");
+    } catch (java.security.GeneralSecurityException e) {
+      return; // no HMAC: the real request reports it
+    }
+    S3Settings made =
+        new S3Settings(
+            URI.create("http://127.0.0.1:9"),
+            S3Settings.DEFAULT_REGION,
+            "rehearsal",
+            "",
+            "rehearsal",
+            "rehearsal",
+            true,
+            true);
+    try {
+      SignedRequest signed = sign(made, requestFor(made, "rehearsal"));
+      connect(signed.request()).disconnect();
+    } catch (IOException | RuntimeException e) {
+      // only a rehearsal: the real request reports any problem
+    }
+  }
+
+  /** Whether {@code settings} allow it: an endpoint and both keys. */
+  static boolean possible(S3Settings settings) {
+    return settings.endpoint() != null
+        && settings.accessKey() != null
+        && settings.secretKey() != null
+        && settings.endpoint().getHost() != null
+        && ("http".equals(settings.endpoint().getScheme())
+            || "https".equals(settings.endpoint().getScheme()));
+  }
+
+  /**
+   * Opens the object at {@code fullKey} (the bucket's key, prefix included).
+   *
+   * @throws ObjectStoreException.NotFound when the store answers 404
+   * @throws ObjectStoreException for any other answer or a failed connection
+   */
+  static InputStream open(S3Settings settings, String fullKey) {
+    if (!possible(settings)) {
+      throw new IllegalStateException("a signed GET needs an endpoint and keys");
+    }
+    SdkHttpRequest request = requestFor(settings, fullKey);
+    String what = "read " + fullKey;
+    IOException last = null;
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      SignedRequest signed = sign(settings, request);
+      HttpURLConnection connection = null;
+      try {
+        connection = connect(signed.request());
+        int status = connection.getResponseCode();
+        if (status == 200) {
+          return connection.getInputStream();
+        }
+        drain(connection);
+        if (status == 404) {
+          throw new ObjectStoreException.NotFound(settings.location(), fullKey);
+        }
+        if (status < 500 || attempt == 2) {
+          throw new ObjectStoreException(
+              settings.location(), "could not " + what + ": the store answered HTTP " + status);
+        }
+      } catch (IOException e) {
+        last = e;
+        if (connection != null) {
+          connection.disconnect();
+        }
+      }
+    }
+    throw new ObjectStoreException(
+        settings.location(), "could not " + what + ": " + describe(last), last);
+  }
+
+  /**
+   * Whether a PUT may be sent here: as {@link #possible}, and the payload may go unsigned (https,
+   * or http to loopback unless {@code -Dfedimon.s3.signPayload=true} asks for signed payloads).
+   */
+  static boolean canPut(S3Settings settings) {
+    if (!possible(settings)) {
+      return false;
+    }
+    URI endpoint = settings.endpoint();
+    return "https".equals(endpoint.getScheme())
+        || (LoopbackSigning.applies(endpoint) && !Boolean.getBoolean("fedimon.s3.signPayload"));
+  }
+
+  /**
+   * Stores exactly {@code length} bytes of {@code content} at {@code fullKey} in one request, with
+   * the payload unsigned and, when given, its {@code Content-MD5} (the store refuses bytes that
+   * arrived otherwise). A store's 5xx or 429 answer and a failed connection are tried again (with
+   * the content read again from its mark, where it has one), up to {@value #PUT_ATTEMPTS} tries.
+   *
+   * @param metadata user metadata, sent as {@code x-amz-meta-} headers (ASCII names and values)
+   * @throws ObjectStoreException when the store refuses or cannot be reached
+   */
+  static void put(
+      S3Settings settings,
+      String fullKey,
+      InputStream content,
+      long length,
+      String contentType,
+      Map<String, String> metadata,
+      @Nullable String contentMd5) {
+    if (!canPut(settings)) {
+      throw new IllegalStateException(
+          "a signed PUT needs an endpoint, keys and an unsigned payload");
+    }
+    SdkHttpRequest.Builder builder =
+        requestFor(settings, fullKey).toBuilder()
+            .method(SdkHttpMethod.PUT)
+            .putHeader("Content-Type", contentType);
+    if (contentMd5 != null) {
+      builder.putHeader("Content-MD5", contentMd5);
+    }
+    for (Map.Entry<String, String> entry : metadata.entrySet()) {
+      builder.putHeader("x-amz-meta-" + entry.getKey(), entry.getValue());
+    }
+    SdkHttpRequest request = builder.build();
+    boolean again = content.markSupported();
+    if (again) {
+      content.mark((int) Math.min(Integer.MAX_VALUE, length + 1));
+    }
+    String what = "store " + fullKey;
+    String failure = "no answer";
+    Exception cause = null;
+    for (int attempt = 1; attempt <= PUT_ATTEMPTS; attempt++) {
+      if (attempt > 1) {
+        pause(attempt);
+        try {
+          content.reset();
+        } catch (IOException e) {
+          break; // not to be read again: the last failure stands
+        }
+      }
+      HttpURLConnection connection = null;
+      try {
+        connection = connect(signUnsigned(settings, request));
+        connection.setRequestMethod("PUT");
+        connection.setDoOutput(true);
+        connection.setFixedLengthStreamingMode(length);
+        try (java.io.OutputStream out = connection.getOutputStream()) {
+          copy(content, out, length, fullKey);
+        }
+        int status = connection.getResponseCode();
+        if (status == 200) {
+          drain(connection.getInputStream());
+          return;
+        }
+        String code = errorCode(connection);
+        failure = "the store answered HTTP " + status + (code == null ? "" : " (" + code + ")");
+        cause = null;
+        if (status < 500 && status != 429) {
+          break;
+        }
+      } catch (ShortContent e) {
+        throw new ObjectStoreException(settings.location(), "could not " + what + ": " + e, e);
+      } catch (IOException e) {
+        failure = describe(e);
+        cause = e;
+        if (connection != null) {
+          connection.disconnect();
+        }
+      }
+      if (!again) {
+        break;
+      }
+    }
+    throw new ObjectStoreException(
+        settings.location(), "could not " + what + ": " + failure, cause);
+  }
+
+  /** The content gave fewer bytes than the length the request declared: not worth a retry. */
+  private static final class ShortContent extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ShortContent(String key, long sent, long length) {
+      super(key + " gave " + sent + " of its " + length + " bytes");
+    }
+
+    @Override
+    public String toString() {
+      return getMessage();
+    }
+  }
+
+  private static void copy(InputStream content, java.io.OutputStream out, long length, String key)
+      throws IOException {
+    byte[] buffer = new byte[(int) Math.min(64 * 1024, Math.max(1, length))];
+    long sent = 0;
+    while (sent < length) {
+      int n = content.read(buffer, 0, (int) Math.min(buffer.length, length - sent));
+      if (n < 0) {
+        throw new ShortContent(key, sent, length);
+      }
+      out.write(buffer, 0, n);
+      sent += n;
+    }
+  }
+
+  /** Waits a little longer before each new try, with jitter (as the SDK's standard policy). */
+  private static void pause(int attempt) {
+    long base = 100L << (attempt - 2);
+    try {
+      Thread.sleep(base / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(base));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The {@code <Code>} of an S3 error answer, when it has one. */
+  private static @Nullable String errorCode(HttpURLConnection connection) {
+    try (InputStream error = connection.getErrorStream()) {
+      if (error == null) {
+        return null;
+      }
+      String body =
+          new String(error.readNBytes(16 * 1024), java.nio.charset.StandardCharsets.UTF_8);
+      error.transferTo(java.io.OutputStream.nullOutputStream());
+      java.util.regex.Matcher code =
+          java.util.regex.Pattern.compile("<Code>([A-Za-z0-9.]{1,64})</Code>").matcher(body);
+      return code.find() ? code.group(1) : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Reads an answer to its end, so its connection can carry the next request. */
+  private static void drain(InputStream in) throws IOException {
+    try (in) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+  }
+
+  /**
+   * Signs with {@code UNSIGNED-PAYLOAD}; a request to http (loopback: {@link #canPut}) is signed as
+   * the same request over https, which the canonical request does not tell apart.
+   */
+  private static SdkHttpRequest signUnsigned(S3Settings settings, SdkHttpRequest request) {
+    boolean http = "http".equals(request.protocol());
+    SdkHttpRequest asSigned = http ? request.toBuilder().protocol("https").build() : request;
+    SdkHttpRequest signed =
+        AwsV4HttpSigner.create()
+            .sign(
+                r ->
+                    r.identity(
+                            AwsCredentialsIdentity.create(
+                                settings.accessKey(), settings.secretKey()))
+                        .request(asSigned)
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, settings.region())
+                        .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
+                        .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
+                        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false))
+            .request();
+    return http ? signed.toBuilder().protocol("http").build() : signed;
+  }
+
+  private static SdkHttpRequest requestFor(S3Settings settings, String fullKey) {
+    URI endpoint = settings.endpoint();
+    if (endpoint == null) {
+      throw new IllegalStateException("a signed GET needs an endpoint");
+    }
+    String basePath = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
+    basePath = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
+    String host = endpoint.getHost();
+    String path;
+    if (settings.pathStyle()) {
+      path =
+          basePath + "/" + settings.bucket() + "/" + SdkHttpUtils.urlEncodeIgnoreSlashes(fullKey);
+    } else {
+      host = settings.bucket() + "." + host;
+      path = basePath + "/" + SdkHttpUtils.urlEncodeIgnoreSlashes(fullKey);
+    }
+    return SdkHttpRequest.builder()
+        .method(SdkHttpMethod.GET)
+        .protocol(endpoint.getScheme())
+        .host(host)
+        .port(endpoint.getPort() == -1 ? null : endpoint.getPort())
+        .encodedPath(path)
+        .build();
+  }
+
+  private static SignedRequest sign(S3Settings settings, SdkHttpRequest request) {
+    return AwsV4HttpSigner.create()
+        .sign(
+            r ->
+                r.identity(
+                        AwsCredentialsIdentity.create(settings.accessKey(), settings.secretKey()))
+                    .request(request)
+                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                    .putProperty(AwsV4HttpSigner.REGION_NAME, settings.region())
+                    .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
+                    .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false));
+  }
+
+  private static HttpURLConnection connect(SdkHttpRequest signed) throws IOException {
+    HttpURLConnection connection =
+        (HttpURLConnection) signed.getUri().toURL().openConnection(java.net.Proxy.NO_PROXY);
+    connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+    connection.setReadTimeout(READ_TIMEOUT_MILLIS);
+    connection.setInstanceFollowRedirects(false);
+    connection.setUseCaches(false);
+    connection.setRequestProperty("User-Agent", USER_AGENT);
+    for (Map.Entry<String, List<String>> header : signed.headers().entrySet()) {
+      // the JDK writes Host itself, from the same host and port the signer used
+      if (!header.getKey().equalsIgnoreCase("Host")) {
+        connection.setRequestProperty(header.getKey(), String.join(",", header.getValue()));
+      }
+    }
+    return connection;
+  }
+
+  private static void drain(HttpURLConnection connection) {
+    try (InputStream error = connection.getErrorStream()) {
+      if (error != null) {
+        error.readNBytes(64 * 1024);
+      }
+    } catch (IOException e) {
+      // the status is what is reported
+    }
+  }
+
+  private static String describe(@Nullable IOException e) {
+    if (e == null) {
+      return "no answer";
+    }
+    // names the host and the failure, never a header (the signature is not a secret, but keep
+    // requests out of messages anyway)
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+}

@@ -1,0 +1,285 @@
+package social.fedimon.engine.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import social.fedimon.engine.testing.S3ProxyFixture;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+/**
+ * The single-request PUT sent without the SDK's pipeline: what the store sees, and its failures.
+ */
+class SignedHttpTest {
+
+  private static final String SECRET = "a-secret-never-in-a-message";
+
+  @Test
+  void anObjectPutAloneCarriesItsContentTypeMetadataAndBytesIntoARealStore() throws IOException {
+    S3Settings settings = S3ProxyFixture.newBucket();
+    assertThat(SignedHttp.canPut(settings)).as("S3Proxy listens on loopback").isTrue();
+    byte[] content = "the bytes of a picture".getBytes(StandardCharsets.UTF_8);
+    String md5 = MediaUploader.md5(content, content.length);
+    try (S3ObjectStore store = S3ObjectStore.connect(settings)) {
+      store.put(
+          "media_attachments/files/000/a b+é.png",
+          new ByteArrayInputStream(content),
+          content.length,
+          "image/png",
+          Map.of(StoredObject.MD5, md5, StoredObject.SOURCE_ETAG, "abc"));
+      assertThat(store.clientStarted()).as("no SDK client was needed").isFalse();
+
+      try (InputStream in = store.open("media_attachments/files/000/a b+é.png")) {
+        assertThat(in.readAllBytes()).isEqualTo(content);
+      }
+      StoredObject stored = store.head("media_attachments/files/000/a b+é.png").orElseThrow();
+      assertThat(stored.etag()).as("a single PUT's entity tag is its MD5").isEqualTo(md5);
+      assertThat(stored.metadata())
+          .containsEntry(StoredObject.MD5, md5)
+          .containsEntry(StoredObject.SOURCE_ETAG, "abc");
+    }
+    try (S3Client client = S3ObjectStore.buildClient(settings)) {
+      HeadObjectResponse head =
+          client.headObject(
+              b -> b.bucket(settings.bucket()).key("media_attachments/files/000/a b+é.png"));
+      assertThat(head.contentType()).isEqualTo("image/png");
+    }
+  }
+
+  @Test
+  void aServerErrorIsTriedAgainWithTheSameBytes() throws IOException {
+    List<String> bodies = new CopyOnWriteArrayList<>();
+    AtomicInteger calls = new AtomicInteger();
+    HttpServer server =
+        serve(
+            exchange -> {
+              bodies.add(new String(body(exchange), StandardCharsets.UTF_8));
+              return calls.incrementAndGet() == 1 ? 503 : 200;
+            });
+    try {
+      put(server, "content");
+      assertThat(bodies).containsExactly("content", "content");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void aRefusalIsNotTriedAgainAndItsMessageNamesTheStoresCodeButNoSecret() {
+    AtomicInteger calls = new AtomicInteger();
+    HttpServer server =
+        serve(
+            exchange -> {
+              body(exchange);
+              calls.incrementAndGet();
+              return 403;
+            });
+    try {
+      assertThatThrownBy(() -> put(server, "content"))
+          .isInstanceOf(ObjectStoreException.class)
+          .hasMessageContaining("HTTP 403 (SignatureDoesNotMatch)")
+          .hasMessageContaining("a/b.png")
+          .hasMessageNotContaining(SECRET);
+      assertThat(calls).hasValue(1);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void aStoreThatKeepsFailingIsGivenUpAfterThreeTries() {
+    AtomicInteger calls = new AtomicInteger();
+    HttpServer server =
+        serve(
+            exchange -> {
+              body(exchange);
+              calls.incrementAndGet();
+              return 500;
+            });
+    try {
+      assertThatThrownBy(() -> put(server, "content"))
+          .isInstanceOf(ObjectStoreException.class)
+          .hasMessageContaining("HTTP 500");
+      assertThat(calls).hasValue(SignedHttp.PUT_ATTEMPTS);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void contentShorterThanItsLengthIsAnErrorNotARequest() {
+    AtomicInteger calls = new AtomicInteger();
+    HttpServer server =
+        serve(
+            exchange -> {
+              body(exchange);
+              calls.incrementAndGet();
+              return 200;
+            });
+    try {
+      S3Settings settings = settingsFor(server);
+      assertThatThrownBy(
+              () ->
+                  SignedHttp.put(
+                      settings,
+                      "a/b.png",
+                      new ByteArrayInputStream(new byte[3]),
+                      10,
+                      "image/png",
+                      Map.of(),
+                      null))
+          .isInstanceOf(ObjectStoreException.class)
+          .hasMessageContaining("gave 3 of its 10 bytes");
+      assertThat(calls).as("nothing complete arrived").hasValue(0);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void sixteenUploadsAtOnceKeepTheirConnectionsOpenForTheNext() throws Exception {
+    // the JDK's default keeps 5 idle connections per server: the 11 others would be closed after
+    // each request and a new one opened (and a port left in TIME_WAIT) for the next
+    Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
+    HttpServer server =
+        serve(
+            exchange -> {
+              body(exchange);
+              clientPorts.add(exchange.getRemoteAddress().getPort());
+              return 200;
+            });
+    ExecutorService threads = Executors.newFixedThreadPool(16);
+    try {
+      for (int round = 0; round < 6; round++) {
+        List<Future<?>> sent = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 16; i++) {
+          sent.add(
+              threads.submit(
+                  () -> {
+                    put(server, "x");
+                    return null;
+                  }));
+        }
+        for (Future<?> f : sent) {
+          f.get();
+        }
+      }
+      assertThat(clientPorts.size())
+          .as("connections for 96 requests, 16 at a time")
+          .isLessThanOrEqualTo(20);
+    } finally {
+      threads.shutdownNow();
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void putsOnlyWhereThePayloadMayGoUnsigned() {
+    assertThat(SignedHttp.canPut(settings(URI.create("https://s3.example.org")))).isTrue();
+    assertThat(SignedHttp.canPut(settings(URI.create("http://127.0.0.1:9000")))).isTrue();
+    assertThat(SignedHttp.canPut(settings(URI.create("http://s3.example.org:9000"))))
+        .as("plain http beyond this machine: the SDK signs the payload")
+        .isFalse();
+    assertThat(
+            SignedHttp.canPut(
+                new S3Settings(null, "us-east-1", "bucket", "", "key", SECRET, false, false)))
+        .as("AWS itself: the SDK's endpoint rules")
+        .isFalse();
+    assertThat(
+            SignedHttp.canPut(
+                new S3Settings(
+                    URI.create("https://s3.example.org"),
+                    "us-east-1",
+                    "bucket",
+                    "",
+                    null,
+                    null,
+                    true,
+                    false)))
+        .as("the SDK's credential chain")
+        .isFalse();
+  }
+
+  private static S3Settings settings(URI endpoint) {
+    return new S3Settings(endpoint, "us-east-1", "bucket", "", "key", SECRET, true, true);
+  }
+
+  private static S3Settings settingsFor(HttpServer server) {
+    return settings(URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
+  }
+
+  private static void put(HttpServer server, String content) {
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    SignedHttp.put(
+        settingsFor(server),
+        "a/b.png",
+        new ByteArrayInputStream(bytes),
+        bytes.length,
+        "image/png",
+        Map.of(),
+        null);
+  }
+
+  private static byte[] body(HttpExchange exchange) {
+    try {
+      return exchange.getRequestBody().readAllBytes();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** A server answering each request with the status {@code answer} gives (and an S3 error). */
+  private static HttpServer serve(java.util.function.ToIntFunction<HttpExchange> answer) {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext(
+          "/",
+          exchange -> {
+            int status = answer.applyAsInt(exchange);
+            byte[] error =
+                status == 200
+                    ? new byte[0]
+                    : ("<?xml version=\"1.0\"?><Error><Code>"
+                            + (status == 403 ? "SignatureDoesNotMatch" : "InternalError")
+                            + "</Code><Message>no</Message></Error>")
+                        .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, error.length == 0 ? -1 : error.length);
+            if (error.length > 0) {
+              exchange.getResponseBody().write(error);
+            }
+            exchange.close();
+          });
+      // requests are answered 16 at a time, as a store does
+      server.setExecutor(
+          Executors.newFixedThreadPool(
+              16,
+              r -> {
+                Thread thread = new Thread(r, "test-store");
+                thread.setDaemon(true);
+                return thread;
+              }));
+      server.start();
+      return server;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
