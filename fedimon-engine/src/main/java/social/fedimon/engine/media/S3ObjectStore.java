@@ -30,8 +30,12 @@ public final class S3ObjectStore implements ObjectStore {
   private java.util.concurrent.@org.jspecify.annotations.Nullable CompletableFuture<S3Client>
       building;
 
+  // requests sent without the SDK where the settings allow (SignedHttp says when and why)
+  private final @org.jspecify.annotations.Nullable SignedHttp direct;
+
   private S3ObjectStore(S3Settings settings) {
     this.settings = settings;
+    this.direct = SignedHttp.possible(settings) ? new SignedHttp(settings) : null;
   }
 
   /**
@@ -203,10 +207,9 @@ public final class S3ObjectStore implements ObjectStore {
       String contentType,
       java.util.Map<String, String> metadata) {
     String fullKey = fullKey(key);
-    if (SignedHttp.canPut(settings)) {
+    if (direct != null && SignedHttp.canPut(settings)) {
       // the SDK's request pipeline costs more CPU than a media file's bytes (SignedHttp says why)
-      SignedHttp.put(
-          settings, fullKey, content, length, contentType, metadata, contentMd5(metadata));
+      direct.put(fullKey, content, length, contentType, metadata, contentMd5(metadata));
       return;
     }
     call(
@@ -359,10 +362,10 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public InputStream openAlone(String key) {
-    if (clientStarted() || !SignedHttp.possible(settings)) {
+    if (clientStarted() || direct == null) {
       return open(key);
     }
-    return SignedHttp.open(settings, fullKey(key));
+    return direct.open(fullKey(key));
   }
 
   @Override

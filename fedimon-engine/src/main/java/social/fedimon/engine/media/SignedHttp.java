@@ -4,31 +4,28 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.util.List;
+import java.net.URL;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
- * Requests signed with the SDK's SigV4 signer and sent with the JDK's HTTP client, without an S3
- * client: a GET of one object, and a single-request PUT.
+ * Requests sent with the JDK's HTTP client and signed by {@link SigV4}, without an S3 client: a GET
+ * of one object, and a single-request PUT.
  *
  * <p>Building the SDK's first client costs a short command half a second of CPU (the metadata of
  * every AWS service and region is instantiated, the request pipeline set up); a sync where nothing
  * changed needs nothing from the target but its sync record. And each request through the SDK's
- * pipeline (endpoint rules, interceptors, header maps, its retry machinery) costs ~1.6 ms of CPU:
- * for 3000 media files, 4.9 s of a restore's two cores, as much as the bytes themselves. A PUT here
- * costs the signature and the socket.
+ * pipeline (endpoint rules, interceptors, header maps, its retry machinery, its signer) cost ~1.6
+ * ms of CPU: for 3000 media files, 4.9 s of a restore's two cores, as much as the bytes themselves.
+ * A PUT here costs a signature and the socket.
  *
  * <p>Only for a configured endpoint and keys given in the settings (the SDK's credential chain and
  * AWS's own endpoint rules stay with the SDK); a PUT only where the payload may go unsigned (https,
  * or plain http to loopback as {@link LoopbackSigning} explains). Multipart uploads, listings and
- * the rest stay with the SDK.
+ * the rest stay with the SDK. Safe for use by several threads.
  */
 final class SignedHttp {
 
@@ -50,21 +47,32 @@ final class SignedHttp {
     }
   }
 
-  private SignedHttp() {}
+  private final S3Settings settings;
+  private final SigV4 signer;
+
+  /**
+   * @throws IllegalArgumentException unless {@link #possible} says so
+   */
+  SignedHttp(S3Settings settings) {
+    if (!possible(settings)) {
+      throw new IllegalArgumentException("signed requests need an endpoint and keys");
+    }
+    this.settings = settings;
+    this.signer =
+        new SigV4(
+            java.util.Objects.requireNonNull(settings.accessKey()),
+            java.util.Objects.requireNonNull(settings.secretKey()),
+            settings.region(),
+            "s3");
+  }
 
   /**
    * Signs a made-up request and prepares (never sends) its connection: the first signature costs a
-   * short command ~0.3 s of class loading and set-up (the security providers, the JCE's search of
-   * the class path for URL handlers, the SDK signer's pipeline, its logging, date formats), which a
-   * thread can spend while the command line is parsed.
+   * short command a tenth of a second of class loading and set-up (the security providers, the
+   * JCE's search of the class path for URL handlers, the JDK's HTTP client), which a thread can
+   * spend while the command line is parsed.
    */
   static void rehearse() {
-    try {
-      // the longest part first: the JCE's first use (providers, the class path's URL handlers)
-      javax.crypto.Mac.getInstance("HmacSHA256");
-    } catch (java.security.GeneralSecurityException e) {
-      return; // no HMAC: the real request reports it
-    }
     S3Settings made =
         new S3Settings(
             URI.create("http://127.0.0.1:9"),
@@ -76,8 +84,8 @@ final class SignedHttp {
             true,
             true);
     try {
-      SignedRequest signed = sign(made, requestFor(made, "rehearsal"));
-      connect(signed.request()).disconnect();
+      SignedHttp http = new SignedHttp(made);
+      http.connect("GET", "rehearsal", Map.of(), SigV4.EMPTY_PAYLOAD).disconnect();
     } catch (IOException | RuntimeException e) {
       // only a rehearsal: the real request reports any problem
     }
@@ -94,23 +102,31 @@ final class SignedHttp {
   }
 
   /**
+   * Whether a PUT may be sent here: as {@link #possible}, and the payload may go unsigned (https,
+   * or http to loopback unless {@code -Dfedimon.s3.signPayload=true} asks for signed payloads).
+   */
+  static boolean canPut(S3Settings settings) {
+    if (!possible(settings)) {
+      return false;
+    }
+    URI endpoint = settings.endpoint();
+    return "https".equals(endpoint.getScheme())
+        || (LoopbackSigning.applies(endpoint) && !Boolean.getBoolean("fedimon.s3.signPayload"));
+  }
+
+  /**
    * Opens the object at {@code fullKey} (the bucket's key, prefix included).
    *
    * @throws ObjectStoreException.NotFound when the store answers 404
    * @throws ObjectStoreException for any other answer or a failed connection
    */
-  static InputStream open(S3Settings settings, String fullKey) {
-    if (!possible(settings)) {
-      throw new IllegalStateException("a signed GET needs an endpoint and keys");
-    }
-    SdkHttpRequest request = requestFor(settings, fullKey);
+  InputStream open(String fullKey) {
     String what = "read " + fullKey;
     IOException last = null;
     for (int attempt = 1; attempt <= 2; attempt++) {
-      SignedRequest signed = sign(settings, request);
       HttpURLConnection connection = null;
       try {
-        connection = connect(signed.request());
+        connection = connect("GET", fullKey, Map.of(), SigV4.EMPTY_PAYLOAD);
         int status = connection.getResponseCode();
         if (status == 200) {
           return connection.getInputStream();
@@ -135,19 +151,6 @@ final class SignedHttp {
   }
 
   /**
-   * Whether a PUT may be sent here: as {@link #possible}, and the payload may go unsigned (https,
-   * or http to loopback unless {@code -Dfedimon.s3.signPayload=true} asks for signed payloads).
-   */
-  static boolean canPut(S3Settings settings) {
-    if (!possible(settings)) {
-      return false;
-    }
-    URI endpoint = settings.endpoint();
-    return "https".equals(endpoint.getScheme())
-        || (LoopbackSigning.applies(endpoint) && !Boolean.getBoolean("fedimon.s3.signPayload"));
-  }
-
-  /**
    * Stores exactly {@code length} bytes of {@code content} at {@code fullKey} in one request, with
    * the payload unsigned and, when given, its {@code Content-MD5} (the store refuses bytes that
    * arrived otherwise). A store's 5xx or 429 answer and a failed connection are tried again (with
@@ -156,8 +159,7 @@ final class SignedHttp {
    * @param metadata user metadata, sent as {@code x-amz-meta-} headers (ASCII names and values)
    * @throws ObjectStoreException when the store refuses or cannot be reached
    */
-  static void put(
-      S3Settings settings,
+  void put(
       String fullKey,
       InputStream content,
       long length,
@@ -165,20 +167,16 @@ final class SignedHttp {
       Map<String, String> metadata,
       @Nullable String contentMd5) {
     if (!canPut(settings)) {
-      throw new IllegalStateException(
-          "a signed PUT needs an endpoint, keys and an unsigned payload");
+      throw new IllegalStateException("a PUT here would need a signed payload");
     }
-    SdkHttpRequest.Builder builder =
-        requestFor(settings, fullKey).toBuilder()
-            .method(SdkHttpMethod.PUT)
-            .putHeader("Content-Type", contentType);
+    Map<String, String> headers = new HashMap<>();
+    headers.put("Content-Type", contentType);
     if (contentMd5 != null) {
-      builder.putHeader("Content-MD5", contentMd5);
+      headers.put("Content-MD5", contentMd5);
     }
     for (Map.Entry<String, String> entry : metadata.entrySet()) {
-      builder.putHeader("x-amz-meta-" + entry.getKey(), entry.getValue());
+      headers.put("x-amz-meta-" + entry.getKey(), entry.getValue());
     }
-    SdkHttpRequest request = builder.build();
     boolean again = content.markSupported();
     if (again) {
       content.mark((int) Math.min(Integer.MAX_VALUE, length + 1));
@@ -197,8 +195,7 @@ final class SignedHttp {
       }
       HttpURLConnection connection = null;
       try {
-        connection = connect(signUnsigned(settings, request));
-        connection.setRequestMethod("PUT");
+        connection = connect("PUT", fullKey, headers, SigV4.UNSIGNED_PAYLOAD);
         connection.setDoOutput(true);
         connection.setFixedLengthStreamingMode(length);
         try (java.io.OutputStream out = connection.getOutputStream()) {
@@ -295,81 +292,40 @@ final class SignedHttp {
   }
 
   /**
-   * Signs with {@code UNSIGNED-PAYLOAD}; a request to http (loopback: {@link #canPut}) is signed as
-   * the same request over https, which the canonical request does not tell apart.
+   * A connection for {@code method} on the object at {@code fullKey}, its headers signed: not
+   * connected yet (the JDK connects when the body is written or the answer asked for).
    */
-  private static SdkHttpRequest signUnsigned(S3Settings settings, SdkHttpRequest request) {
-    boolean http = "http".equals(request.protocol());
-    SdkHttpRequest asSigned = http ? request.toBuilder().protocol("https").build() : request;
-    SdkHttpRequest signed =
-        AwsV4HttpSigner.create()
-            .sign(
-                r ->
-                    r.identity(
-                            AwsCredentialsIdentity.create(
-                                settings.accessKey(), settings.secretKey()))
-                        .request(asSigned)
-                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                        .putProperty(AwsV4HttpSigner.REGION_NAME, settings.region())
-                        .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
-                        .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
-                        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false))
-            .request();
-    return http ? signed.toBuilder().protocol("http").build() : signed;
-  }
-
-  private static SdkHttpRequest requestFor(S3Settings settings, String fullKey) {
-    URI endpoint = settings.endpoint();
-    if (endpoint == null) {
-      throw new IllegalStateException("a signed GET needs an endpoint");
-    }
+  private HttpURLConnection connect(
+      String method, String fullKey, Map<String, String> headers, String payloadHash)
+      throws IOException {
+    URI endpoint = java.util.Objects.requireNonNull(settings.endpoint());
     String basePath = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
     basePath = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
     String host = endpoint.getHost();
-    String path;
+    String path = SdkHttpUtils.urlEncodeIgnoreSlashes(fullKey);
     if (settings.pathStyle()) {
-      path =
-          basePath + "/" + settings.bucket() + "/" + SdkHttpUtils.urlEncodeIgnoreSlashes(fullKey);
+      path = basePath + "/" + settings.bucket() + "/" + path;
     } else {
       host = settings.bucket() + "." + host;
-      path = basePath + "/" + SdkHttpUtils.urlEncodeIgnoreSlashes(fullKey);
+      path = basePath + "/" + path;
     }
-    return SdkHttpRequest.builder()
-        .method(SdkHttpMethod.GET)
-        .protocol(endpoint.getScheme())
-        .host(host)
-        .port(endpoint.getPort() == -1 ? null : endpoint.getPort())
-        .encodedPath(path)
-        .build();
-  }
-
-  private static SignedRequest sign(S3Settings settings, SdkHttpRequest request) {
-    return AwsV4HttpSigner.create()
-        .sign(
-            r ->
-                r.identity(
-                        AwsCredentialsIdentity.create(settings.accessKey(), settings.secretKey()))
-                    .request(request)
-                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                    .putProperty(AwsV4HttpSigner.REGION_NAME, settings.region())
-                    .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
-                    .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false));
-  }
-
-  private static HttpURLConnection connect(SdkHttpRequest signed) throws IOException {
-    HttpURLConnection connection =
-        (HttpURLConnection) signed.getUri().toURL().openConnection(java.net.Proxy.NO_PROXY);
+    URL url = new URL(endpoint.getScheme(), host, endpoint.getPort(), path);
+    // the Host header as the JDK writes it: the port only when not the scheme's default
+    String hostHeader =
+        url.getPort() == -1 || url.getPort() == url.getDefaultPort()
+            ? host
+            : host + ":" + url.getPort();
+    Map<String, String> signature =
+        signer.sign(method, hostHeader, path, headers, payloadHash, Instant.now());
+    HttpURLConnection connection = (HttpURLConnection) url.openConnection(java.net.Proxy.NO_PROXY);
+    connection.setRequestMethod(method);
     connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
     connection.setReadTimeout(READ_TIMEOUT_MILLIS);
     connection.setInstanceFollowRedirects(false);
     connection.setUseCaches(false);
     connection.setRequestProperty("User-Agent", USER_AGENT);
-    for (Map.Entry<String, List<String>> header : signed.headers().entrySet()) {
-      // the JDK writes Host itself, from the same host and port the signer used
-      if (!header.getKey().equalsIgnoreCase("Host")) {
-        connection.setRequestProperty(header.getKey(), String.join(",", header.getValue()));
-      }
-    }
+    headers.forEach(connection::setRequestProperty);
+    signature.forEach(connection::setRequestProperty);
     return connection;
   }
 

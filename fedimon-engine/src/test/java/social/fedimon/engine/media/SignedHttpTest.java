@@ -138,14 +138,14 @@ class SignedHttpTest {
       S3Settings settings = settingsFor(server);
       assertThatThrownBy(
               () ->
-                  SignedHttp.put(
-                      settings,
-                      "a/b.png",
-                      new ByteArrayInputStream(new byte[3]),
-                      10,
-                      "image/png",
-                      Map.of(),
-                      null))
+                  new SignedHttp(settings)
+                      .put(
+                          "a/b.png",
+                          new ByteArrayInputStream(new byte[3]),
+                          10,
+                          "image/png",
+                          Map.of(),
+                          null))
           .isInstanceOf(ObjectStoreException.class)
           .hasMessageContaining("gave 3 of its 10 bytes");
       assertThat(calls).as("nothing complete arrived").hasValue(0);
@@ -228,14 +228,8 @@ class SignedHttpTest {
 
   private static void put(HttpServer server, String content) {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-    SignedHttp.put(
-        settingsFor(server),
-        "a/b.png",
-        new ByteArrayInputStream(bytes),
-        bytes.length,
-        "image/png",
-        Map.of(),
-        null);
+    new SignedHttp(settingsFor(server))
+        .put("a/b.png", new ByteArrayInputStream(bytes), bytes.length, "image/png", Map.of(), null);
   }
 
   private static byte[] body(HttpExchange exchange) {
