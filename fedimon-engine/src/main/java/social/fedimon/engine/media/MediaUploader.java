@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  * files in one request, big ones in parts, with a bounded number of requests in flight so memory
  * stays flat ({@code concurrency} x {@value #PART_BYTES} bytes at most). Incremental: a file
  * already stored with the same size and MD5 is not sent again, so a re-run after a failure sends
- * only what is missing. Transient errors are retried by the AWS SDK (its standard retry policy).
+ * only what is missing. Transient errors are tried again: by {@link SignedHttp} (three tries) for a
+ * single-request upload where it applies, else and for parts by the AWS SDK (its standard retry
+ * policy).
  */
 public final class MediaUploader implements AutoCloseable {
 
