@@ -202,8 +202,8 @@ final class SignedHttp {
           copy(content, out, length, fullKey);
         }
         int status = connection.getResponseCode();
-        if (status == 200) {
-          drain(connection.getInputStream());
+        if (status / 100 == 2) {
+          finish(connection, connection.getInputStream());
           return;
         }
         String code = errorCode(connection);
@@ -269,13 +269,13 @@ final class SignedHttp {
 
   /** The {@code <Code>} of an S3 error answer, when it has one. */
   private static @Nullable String errorCode(HttpURLConnection connection) {
-    try (InputStream error = connection.getErrorStream()) {
-      if (error == null) {
-        return null;
-      }
-      String body =
-          new String(error.readNBytes(16 * 1024), java.nio.charset.StandardCharsets.UTF_8);
-      error.transferTo(java.io.OutputStream.nullOutputStream());
+    InputStream error = connection.getErrorStream();
+    if (error == null) {
+      return null;
+    }
+    try {
+      // S3's error documents are a few hundred bytes; the rest of a longer one is not read
+      String body = new String(finish(connection, error), java.nio.charset.StandardCharsets.UTF_8);
       java.util.regex.Matcher code =
           java.util.regex.Pattern.compile("<Code>([A-Za-z0-9.]{1,64})</Code>").matcher(body);
       return code.find() ? code.group(1) : null;
@@ -284,11 +284,20 @@ final class SignedHttp {
     }
   }
 
-  /** Reads an answer to its end, so its connection can carry the next request. */
-  private static void drain(InputStream in) throws IOException {
-    try (in) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
+  /**
+   * Reads a short answer to its end, so its connection can carry the next request, and returns it
+   * (a PUT's answer has no body, an S3 error a few hundred bytes); an answer longer than 64 KiB has
+   * its connection closed instead. Closing the stream is not enough: the JDK's chunked stream skips
+   * on as long as bytes keep coming.
+   */
+  private static byte[] finish(HttpURLConnection connection, InputStream in) throws IOException {
+    byte[] read = in.readNBytes(64 * 1024);
+    if (in.read() < 0) {
+      in.close();
+    } else {
+      connection.disconnect();
     }
+    return read;
   }
 
   /**
@@ -330,12 +339,13 @@ final class SignedHttp {
   }
 
   private static void drain(HttpURLConnection connection) {
-    try (InputStream error = connection.getErrorStream()) {
+    InputStream error = connection.getErrorStream();
+    try {
       if (error != null) {
-        error.readNBytes(64 * 1024);
+        finish(connection, error);
       }
     } catch (IOException e) {
-      // the status is what is reported
+      connection.disconnect(); // the status is what is reported
     }
   }
 

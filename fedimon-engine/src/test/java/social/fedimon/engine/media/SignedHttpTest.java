@@ -191,6 +191,46 @@ class SignedHttpTest {
     }
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {200, 503})
+  @org.junit.jupiter.api.Timeout(
+      value = 60,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void anAnswerWithoutEndIsNotReadToItsEnd(int status) throws IOException {
+    AtomicInteger calls = new AtomicInteger();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          body(exchange);
+          calls.incrementAndGet();
+          exchange.sendResponseHeaders(status, 0); // chunked, no end
+          byte[] chunk = new byte[1 << 20];
+          try (var out = exchange.getResponseBody()) {
+            while (true) {
+              out.write(chunk); // until the client closes the connection
+            }
+          } catch (IOException e) {
+            exchange.close();
+          }
+        });
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.start();
+    try {
+      if (status == 200) {
+        put(server, "content");
+        assertThat(calls).hasValue(1);
+      } else {
+        assertThatThrownBy(() -> put(server, "content"))
+            .isInstanceOf(ObjectStoreException.class)
+            .hasMessageContaining("HTTP 503");
+        assertThat(calls).hasValue(SignedHttp.PUT_ATTEMPTS);
+      }
+    } finally {
+      server.stop(0);
+    }
+  }
+
   @Test
   void putsOnlyWhereThePayloadMayGoUnsigned() {
     assertThat(SignedHttp.canPut(settings(URI.create("https://s3.example.org")))).isTrue();
