@@ -191,6 +191,51 @@ class LauncherIT {
     assertThat(second.out()).isEqualTo(first.out());
   }
 
+  @Test
+  void theArchiveGrowsWhenARunLoadsManyClassesOutsideIt(@TempDir Path dir) throws Exception {
+    social.fedimon.engine.testing.InstanceTree.create(dir);
+    social.fedimon.engine.testing.Tools.sh(
+        dir, "tar -cf b.tar live database.sql.xz && 7zz a b.7z live database.sql.xz > /dev/null");
+    forgetClassData(dir);
+    assertThat(run(dir, "inspect", "--format", "json", "b.tar").status()).isEqualTo(0);
+    await("the class-data archive").atMost(Duration.ofMinutes(2)).until(() -> hasArchive());
+    Path list = CLASS_DATA.resolve(archiveName().replace(".jsa", ".classlist"));
+    await("the dump").atMost(Duration.ofMinutes(2)).until(() -> !dumping());
+    int trained = Files.readAllLines(list).size();
+    assertThat(Files.readString(list)).doesNotContain("SevenZipArchive");
+
+    // the 7-Zip reader was not in the first run
+    Result sevenZip = run(dir, "inspect", "--format", "json", "b.7z");
+    assertThat(sevenZip.status()).as(sevenZip.err()).isEqualTo(0);
+    assertThat(Files.readString(list)).contains("SevenZipArchive");
+    assertThat(Files.readAllLines(list).size()).isGreaterThan(trained + 50);
+    assertThat(learned()).isEqualTo("0");
+    await("the archive dumped again").atMost(Duration.ofMinutes(2)).until(() -> !dumping());
+    assertThat(names().stream().filter(n -> n.endsWith(".tmp"))).as("temporary files").isEmpty();
+
+    // the same kind again: nothing to add, the run is counted
+    Result again = run(dir, "inspect", "--format", "json", "b.7z");
+    assertThat(again.out()).isEqualTo(sevenZip.out());
+    assertThat(again.err()).doesNotContain("cds").doesNotContain("[warning]");
+    assertThat(learned()).isEqualTo("1");
+  }
+
+  /** Whether a class-data dump runs (the launcher's background JVM). */
+  private static boolean dumping() throws IOException {
+    try (var processes = ProcessHandle.allProcesses()) {
+      return processes.anyMatch(
+          p -> p.info().commandLine().map(c -> c.contains("-Xshare:dump")).orElse(false));
+    }
+  }
+
+  /** The launcher's count of runs that added nothing to the inspect archive. */
+  private static String learned() throws IOException {
+    return Files.readString(
+            CLASS_DATA.resolve(archiveName().replace(".jsa", ".learned")),
+            java.nio.charset.StandardCharsets.UTF_8)
+        .strip();
+  }
+
   /** `fedimon inspect --format json SOURCE` in {@code dir}, into out.json and err.txt there. */
   private static ProcessBuilder inspectToFiles(Path dir, String source) {
     return new ProcessBuilder(LAUNCHER.toString(), "inspect", "--format", "json", source)
