@@ -200,7 +200,7 @@ class LauncherIT {
     assertThat(run(dir, "inspect", "--format", "json", "b.tar").status()).isEqualTo(0);
     await("the class-data archive").atMost(Duration.ofMinutes(2)).until(() -> hasArchive());
     Path list = CLASS_DATA.resolve(archiveName().replace(".jsa", ".classlist"));
-    await("the dump").atMost(Duration.ofMinutes(2)).until(() -> !dumping());
+    await("the dump").atMost(Duration.ofMinutes(2)).until(() -> settled());
     int trained = Files.readAllLines(list).size();
     assertThat(Files.readString(list)).doesNotContain("SevenZipArchive");
 
@@ -210,14 +210,64 @@ class LauncherIT {
     assertThat(Files.readString(list)).contains("SevenZipArchive");
     assertThat(Files.readAllLines(list).size()).isGreaterThan(trained + 50);
     assertThat(learned()).isEqualTo("0");
-    await("the archive dumped again").atMost(Duration.ofMinutes(2)).until(() -> !dumping());
-    assertThat(names().stream().filter(n -> n.endsWith(".tmp"))).as("temporary files").isEmpty();
+    await("the archive dumped again").atMost(Duration.ofMinutes(2)).until(() -> settled());
 
     // the same kind again: nothing to add, the run is counted
     Result again = run(dir, "inspect", "--format", "json", "b.7z");
     assertThat(again.out()).isEqualTo(sevenZip.out());
     assertThat(again.err()).doesNotContain("cds").doesNotContain("[warning]");
     assertThat(learned()).isEqualTo("1");
+  }
+
+  @Test
+  void theLaunchersJarsAreUnsignedAndOpenPgpStillWorks(@TempDir Path dir) throws Exception {
+    social.fedimon.engine.testing.InstanceTree.create(dir);
+    social.fedimon.engine.testing.Tools.sh(
+        dir,
+        "tar -cf - live database.sql.xz | zstd > b.tar.zst && export GNUPGHOME=$(mktemp -d)"
+            + " && gpg -q --batch --pinentry-mode loopback --passphrase 'pass word' -c"
+            + " -o b.tar.zst.gpg b.tar.zst");
+    Result result =
+        run(dir, "inspect", "--format", "json", "--password", "pass word", "b.tar.zst.gpg");
+    assertThat(result.status()).as(result.err()).isEqualTo(0);
+    assertThat(
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.out()).path("layers"))
+        .extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+        .containsExactly("pgp", "zstd", "tar");
+
+    // the jars the launcher runs: Bouncy Castle's among them, none signed any more
+    Path lib = CLASS_DATA.resolveSibling("lib");
+    try (var jars = Files.list(lib)) {
+      List<Path> all = jars.filter(p -> p.toString().endsWith(".jar")).toList();
+      assertThat(all).anyMatch(p -> p.getFileName().toString().startsWith("bcprov"));
+      for (Path jar : all) {
+        assertThat(UnsignJars.signed(jar)).as(jar.getFileName().toString()).isFalse();
+      }
+    }
+  }
+
+  /**
+   * No class-data dump runs or is about to: none has a temporary file left (it renames it when
+   * done), and every class list has its archive, dumped after it (or a mark that the dump failed).
+   */
+  private static boolean settled() throws IOException {
+    if (dumping() || names().stream().anyMatch(n -> n.endsWith(".tmp"))) {
+      return false;
+    }
+    for (String name : names()) {
+      if (name.endsWith(".classlist")) {
+        Path list = CLASS_DATA.resolve(name);
+        Path archive = CLASS_DATA.resolve(name.replace(".classlist", ".jsa"));
+        boolean failed = Files.exists(CLASS_DATA.resolve(archive.getFileName() + ".failed"));
+        if (!failed
+            && (!Files.exists(archive)
+                || Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(list))
+                    < 0)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Whether a class-data dump runs (the launcher's background JVM). */
@@ -246,6 +296,8 @@ class LauncherIT {
 
   /** Removes the launcher's class-data archives, so the next run is a command's first. */
   private static void forgetClassData(Path dir) {
+    // a dump an earlier test started would otherwise write its archive into the new folder
+    await("earlier dumps").atMost(Duration.ofMinutes(2)).until(() -> settled());
     social.fedimon.engine.testing.Tools.sh(dir, "rm -rf " + CLASS_DATA);
   }
 
