@@ -112,6 +112,9 @@ class LauncherIT {
     // the first run of a command is not exec'd (its class list is renamed after it): the launcher
     // must pass a TERM on, and hand its stdin over
     forgetClassData(dir);
+    // the jar extracted first (a rebuilt jar is extracted by the next run, by JVMs of its own,
+    // which the search below would take for the command's)
+    assertThat(run(dir, "version").status()).isEqualTo(0);
     Process launcher = inspectToFiles(dir, "-").start();
     // stdin stays open and empty: the command waits for the archive
     launcher.getOutputStream().write(new byte[] {0x28, (byte) 0xb5});
