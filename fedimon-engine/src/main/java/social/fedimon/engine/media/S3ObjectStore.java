@@ -207,7 +207,7 @@ public final class S3ObjectStore implements ObjectStore {
       String contentType,
       java.util.Map<String, String> metadata) {
     String fullKey = fullKey(key);
-    if (direct != null && SignedHttp.canPut(settings)) {
+    if (direct != null && direct.puts()) {
       // the SDK's request pipeline costs more CPU than a media file's bytes (SignedHttp says why)
       direct.put(fullKey, content, length, contentType, metadata, contentMd5(metadata));
       return;

@@ -49,6 +49,8 @@ final class SignedHttp {
 
   private final S3Settings settings;
   private final SigV4 signer;
+  // decided once: canPut parses the endpoint's address, which every upload would repeat
+  private final boolean puts;
 
   /**
    * @throws IllegalArgumentException unless {@link #possible} says so
@@ -58,6 +60,7 @@ final class SignedHttp {
       throw new IllegalArgumentException("signed requests need an endpoint and keys");
     }
     this.settings = settings;
+    this.puts = canPut(settings);
     this.signer =
         new SigV4(
             java.util.Objects.requireNonNull(settings.accessKey()),
@@ -114,6 +117,11 @@ final class SignedHttp {
         || (LoopbackSigning.applies(endpoint) && !Boolean.getBoolean("fedimon.s3.signPayload"));
   }
 
+  /** Whether {@link #put} may be used with these settings ({@link #canPut}, decided once). */
+  boolean puts() {
+    return puts;
+  }
+
   /**
    * Opens the object at {@code fullKey} (the bucket's key, prefix included).
    *
@@ -166,7 +174,7 @@ final class SignedHttp {
       String contentType,
       Map<String, String> metadata,
       @Nullable String contentMd5) {
-    if (!canPut(settings)) {
+    if (!puts) {
       throw new IllegalStateException("a PUT here would need a signed payload");
     }
     Map<String, String> headers = new HashMap<>();

@@ -85,13 +85,7 @@ class SignedHttpTest {
   @Test
   void aRefusalIsNotTriedAgainAndItsMessageNamesTheStoresCodeButNoSecret() {
     AtomicInteger calls = new AtomicInteger();
-    HttpServer server =
-        serve(
-            exchange -> {
-              body(exchange);
-              calls.incrementAndGet();
-              return 403;
-            });
+    HttpServer server = answering(calls, 403);
     try {
       assertThatThrownBy(() -> put(server, "content"))
           .isInstanceOf(ObjectStoreException.class)
@@ -107,13 +101,7 @@ class SignedHttpTest {
   @Test
   void aStoreThatKeepsFailingIsGivenUpAfterThreeTries() {
     AtomicInteger calls = new AtomicInteger();
-    HttpServer server =
-        serve(
-            exchange -> {
-              body(exchange);
-              calls.incrementAndGet();
-              return 500;
-            });
+    HttpServer server = answering(calls, 500);
     try {
       assertThatThrownBy(() -> put(server, "content"))
           .isInstanceOf(ObjectStoreException.class)
@@ -127,13 +115,7 @@ class SignedHttpTest {
   @Test
   void contentShorterThanItsLengthIsAnErrorNotARequest() {
     AtomicInteger calls = new AtomicInteger();
-    HttpServer server =
-        serve(
-            exchange -> {
-              body(exchange);
-              calls.incrementAndGet();
-              return 200;
-            });
+    HttpServer server = answering(calls, 200);
     try {
       S3Settings settings = settingsFor(server);
       assertThatThrownBy(
@@ -278,6 +260,16 @@ class SignedHttpTest {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** A server that reads each request, counts it in {@code calls} and answers {@code status}. */
+  private static HttpServer answering(AtomicInteger calls, int status) {
+    return serve(
+        exchange -> {
+          body(exchange);
+          calls.incrementAndGet();
+          return status;
+        });
   }
 
   /** A server answering each request with the status {@code answer} gives (and an S3 error). */
