@@ -93,4 +93,29 @@ class SigV4Test {
     assertThat(signer.sign("GET", "h", "/b/k", Map.of(), SigV4.EMPTY_PAYLOAD, day2).toString())
         .doesNotContain(SECRET);
   }
+
+  @org.junit.jupiter.api.Test
+  void aSignerUsedOverAndOverSignsAsAFreshOne() {
+    // its keyed HMAC and its time stamp are reused: within a second, the next second, the next day
+    SigV4 signer = new SigV4(ACCESS, SECRET, "eu-west-3", "s3");
+    Instant start = Instant.parse("2026-11-28T23:59:58.100Z");
+    for (Instant now :
+        new Instant[] {
+          start,
+          start.plusMillis(800),
+          start.plusMillis(900),
+          start.plusSeconds(1),
+          start.plusSeconds(2),
+          start.plusSeconds(1)
+        }) {
+      for (String key : new String[] {"/b/one", "/b/two"}) {
+        Map<String, String> headers = Map.of("Content-Type", "image/png", "x-amz-meta-n", "a  b ");
+        assertThat(signer.sign("PUT", "h:9000", key, headers, SigV4.UNSIGNED_PAYLOAD, now))
+            .as(now + " " + key)
+            .isEqualTo(
+                new SigV4(ACCESS, SECRET, "eu-west-3", "s3")
+                    .sign("PUT", "h:9000", key, headers, SigV4.UNSIGNED_PAYLOAD, now));
+      }
+    }
+  }
 }
