@@ -190,14 +190,13 @@ public final class DumpSummary implements DumpHandler {
 
   private long readMediaRows(String table, List<String> names, InputStream rows)
       throws IOException {
-    java.util.Set<String> wanted = social.fedimon.engine.mastodon.MediaReferences.columns(table);
-    List<Integer> picked = new ArrayList<>();
-    for (int i = 0; i < names.size(); i++) {
-      if (wanted.contains(names.get(i))) {
-        picked.add(i);
-      }
+    java.util.Optional<social.fedimon.engine.mastodon.MediaReferences.Layout> found =
+        social.fedimon.engine.mastodon.MediaReferences.layout(table, names);
+    if (found.isEmpty()) {
+      return countLines(rows);
     }
-    int[] indexes = picked.stream().mapToInt(Integer::intValue).toArray();
+    social.fedimon.engine.mastodon.MediaReferences.Layout layout = found.get();
+    int[] selected = layout.selected();
     java.io.BufferedReader reader =
         new java.io.BufferedReader(
             new java.io.InputStreamReader(rows, StandardCharsets.UTF_8), 1 << 16);
@@ -205,12 +204,7 @@ public final class DumpSummary implements DumpHandler {
     String line;
     while ((line = reader.readLine()) != null) {
       count++;
-      String[] values = CopyText.select(line, indexes);
-      Map<String, String> row = new java.util.HashMap<>();
-      for (int i = 0; i < indexes.length; i++) {
-        row.put(names.get(indexes[i]), values[i]);
-      }
-      media.row(table, row);
+      media.row(layout, CopyText.select(line, selected));
     }
     return count;
   }

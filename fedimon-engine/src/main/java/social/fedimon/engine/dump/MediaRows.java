@@ -1,10 +1,6 @@
 package social.fedimon.engine.dump;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.jspecify.annotations.Nullable;
@@ -19,9 +15,10 @@ final class MediaRows implements AutoCloseable {
 
   private static final int WAITING_CHUNKS = 4;
 
-  private record Work(String table, int[] indexes, List<String> names, byte[] bytes, int length) {}
+  private record Work(
+      MediaReferences.@Nullable Layout layout, int[] selected, byte[] bytes, int length) {}
 
-  private static final Work END = new Work("", new int[0], List.of(), new byte[0], 0);
+  private static final Work END = new Work(null, new int[0], new byte[0], 0);
 
   private final MediaReferences references = new MediaReferences();
   private final BlockingQueue<Work> queue = new ArrayBlockingQueue<>(WAITING_CHUNKS);
@@ -36,19 +33,12 @@ final class MediaRows implements AutoCloseable {
 
   /** A listener for the chunks of {@code table} (bare name), whose COPY lists {@code columns}. */
   CopyLoader.ChunkListener forTable(String table, List<String> columns) {
-    if (!MediaReferences.isMediaTable(table) || columns.isEmpty()) {
+    java.util.Optional<MediaReferences.Layout> layout = MediaReferences.layout(table, columns);
+    if (layout.isEmpty()) {
       return CopyLoader.ChunkListener.NONE;
     }
-    Set<String> wanted = MediaReferences.columns(table);
-    List<Integer> picked = new ArrayList<>();
-    for (int i = 0; i < columns.size(); i++) {
-      if (wanted.contains(columns.get(i))) {
-        picked.add(i);
-      }
-    }
-    int[] indexes = picked.stream().mapToInt(Integer::intValue).toArray();
-    List<String> names = List.copyOf(columns);
-    return (bytes, length) -> put(new Work(table, indexes, names, bytes, length));
+    int[] selected = layout.get().selected();
+    return (bytes, length) -> put(new Work(layout.get(), selected, bytes, length));
   }
 
   /** Waits for the rows handed so far and returns what they name. */
@@ -99,17 +89,13 @@ final class MediaRows implements AutoCloseable {
   private void parse(Work work) {
     int start = 0;
     byte[] bytes = work.bytes();
+    MediaReferences.Layout layout = java.util.Objects.requireNonNull(work.layout());
     while (start < work.length()) {
       int end = start;
       while (end < work.length() && bytes[end] != '\n') {
         end++;
       }
-      @Nullable String[] values = CopyText.select(bytes, start, end, work.indexes());
-      Map<String, @Nullable String> row = new HashMap<>();
-      for (int i = 0; i < work.indexes().length; i++) {
-        row.put(work.names().get(work.indexes()[i]), values[i]);
-      }
-      references.row(work.table(), row);
+      references.row(layout, CopyText.select(bytes, start, end, work.selected()));
       start = end + 1;
     }
   }
