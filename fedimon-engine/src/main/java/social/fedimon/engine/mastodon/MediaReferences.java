@@ -149,17 +149,24 @@ public final class MediaReferences {
     };
   }
 
-  /** Paperclip's :id_partition: 1 -> 000/000/001, 109876543210 -> 109/876/543/210. */
+  /**
+   * Paperclip's :id_partition: the id zero-padded to nine digits, in groups of three (1 ->
+   * 000/000/001, 109876543210 -> 109/876/543/210; digits past the last whole group are dropped, as
+   * Paperclip's {@code scan(/\d{3}/)} drops them).
+   */
   static String partition(String id) {
-    String padded = id.length() >= 9 ? id : "0".repeat(9 - id.length()) + id;
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i + 3 <= padded.length(); i += 3) {
-      if (out.length() > 0) {
-        out.append('/');
+    int length = Math.max(9, id.length());
+    int pad = length - id.length();
+    int groups = length / 3;
+    char[] out = new char[groups * 4 - 1];
+    int o = 0;
+    for (int i = 0; i < groups * 3; i++) {
+      if (i > 0 && i % 3 == 0) {
+        out[o++] = '/';
       }
-      out.append(padded, i, i + 3);
+      out[o++] = i < pad ? '0' : id.charAt(i - pad);
     }
-    return out.toString();
+    return new String(out);
   }
 
   /** Files referred to. */
