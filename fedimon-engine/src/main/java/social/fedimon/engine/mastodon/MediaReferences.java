@@ -157,14 +157,18 @@ public final class MediaReferences {
   static String partition(String id) {
     int length = Math.max(9, id.length());
     int pad = length - id.length();
+    char[] digits = new char[length];
+    java.util.Arrays.fill(digits, 0, pad, '0');
+    id.getChars(0, id.length(), digits, pad);
     int groups = length / 3;
     char[] out = new char[groups * 4 - 1];
-    int o = 0;
-    for (int i = 0; i < groups * 3; i++) {
-      if (i > 0 && i % 3 == 0) {
-        out[o++] = '/';
+    for (int g = 0; g < groups; g++) {
+      if (g > 0) {
+        out[g * 4 - 1] = '/';
       }
-      out[o++] = i < pad ? '0' : id.charAt(i - pad);
+      out[g * 4] = digits[g * 3];
+      out[g * 4 + 1] = digits[g * 3 + 1];
+      out[g * 4 + 2] = digits[g * 3 + 2];
     }
     return new String(out);
   }

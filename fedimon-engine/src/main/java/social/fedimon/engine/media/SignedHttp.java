@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
  * Requests sent with the JDK's HTTP client and signed by {@link SigV4}, without an S3 client: a GET
@@ -319,7 +318,7 @@ final class SignedHttp {
     String basePath = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
     basePath = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
     String host = endpoint.getHost();
-    String path = SdkHttpUtils.urlEncodeIgnoreSlashes(fullKey);
+    String path = SigV4.encodePath(fullKey);
     if (settings.pathStyle()) {
       path = basePath + "/" + settings.bucket() + "/" + path;
     } else {

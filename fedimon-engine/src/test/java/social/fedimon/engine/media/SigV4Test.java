@@ -118,4 +118,28 @@ class SigV4Test {
       }
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void encodesKeysAsTheSdkDoes() {
+    java.util.Random random = new java.util.Random(5);
+    String alphabet = "aZ09-_.~/ +*%&=?#:@!$'()[],;é日🐘\t\\\u007f";
+    java.util.List<String> keys =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "", "plain/key.png", "a b+c*d~e", "100%/x", "cache/日本/🐘.mp4", "/lead//double/"));
+    for (int n = 0; n < 500; n++) {
+      StringBuilder key = new StringBuilder();
+      int length = random.nextInt(20);
+      for (int i = 0; i < length; i++) {
+        key.appendCodePoint(
+            alphabet.codePointAt(
+                alphabet.offsetByCodePoints(
+                    0, random.nextInt(alphabet.codePointCount(0, alphabet.length())))));
+      }
+      keys.add(key.toString());
+    }
+    for (String key : keys) {
+      assertThat(SigV4.encodePath(key)).as(key).isEqualTo(SdkHttpUtils.urlEncodeIgnoreSlashes(key));
+    }
+  }
 }
