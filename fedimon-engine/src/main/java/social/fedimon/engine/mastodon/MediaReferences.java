@@ -54,8 +54,13 @@ public final class MediaReferences {
     private final String table;
     private final int[] selected;
     private final int id;
-    private final int remoteUrl;
-    private final int domain;
+
+    /** The value that makes a row remote (remote_url, domain), or -1: every row is local. */
+    private final int remote;
+
+    /** Whether an empty one still means local (an empty remote_url; an empty domain does not). */
+    private final boolean emptyIsLocal;
+
     private final String[] folders;
     private final int[] files;
 
@@ -74,8 +79,20 @@ public final class MediaReferences {
       }
       this.selected = picked.stream().mapToInt(Integer::intValue).toArray();
       this.id = pickedNames.indexOf("id");
-      this.remoteUrl = pickedNames.indexOf("remote_url");
-      this.domain = pickedNames.indexOf("domain");
+      switch (table) {
+        case "media_attachments" -> {
+          this.remote = pickedNames.indexOf("remote_url");
+          this.emptyIsLocal = true;
+        }
+        case "accounts", "custom_emojis" -> {
+          this.remote = pickedNames.indexOf("domain");
+          this.emptyIsLocal = false;
+        }
+        default -> {
+          this.remote = -1;
+          this.emptyIsLocal = false;
+        }
+      }
       List<String> folderList = new ArrayList<>(attachments.keySet());
       java.util.Collections.sort(folderList);
       this.folders = folderList.toArray(new String[0]);
@@ -139,14 +156,9 @@ public final class MediaReferences {
 
   /** Local rows: media uploaded here (no remote URL), accounts and emojis of this domain. */
   private static boolean isLocal(Layout layout, @Nullable String[] values) {
-    return switch (layout.table) {
-      case "media_attachments" -> {
-        String remote = at(values, layout.remoteUrl);
-        yield remote == null || remote.isEmpty();
-      }
-      case "accounts", "custom_emojis" -> at(values, layout.domain) == null;
-      default -> true;
-    };
+    String remote = at(values, layout.remote);
+    // not a switch on the table's name: each new table took the compiled code's untried branch
+    return remote == null || (remote.isEmpty() & layout.emptyIsLocal);
   }
 
   /**
@@ -162,10 +174,13 @@ public final class MediaReferences {
     id.getChars(0, id.length(), digits, pad);
     int groups = length / 3;
     char[] out = new char[groups * 4 - 1];
-    for (int g = 0; g < groups; g++) {
-      if (g > 0) {
-        out[g * 4 - 1] = '/';
-      }
+    out[0] = digits[0];
+    out[1] = digits[1];
+    out[2] = digits[2];
+    // the first group before the loop: a slash written "if g > 0" inside it failed C2's hoisted
+    // range checks at every table's start, and the caller was compiled again each time
+    for (int g = 1; g < groups; g++) {
+      out[g * 4 - 1] = '/';
       out[g * 4] = digits[g * 3];
       out[g * 4 + 1] = digits[g * 3 + 1];
       out[g * 4 + 2] = digits[g * 3 + 2];

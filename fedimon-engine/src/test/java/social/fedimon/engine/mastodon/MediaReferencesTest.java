@@ -40,6 +40,7 @@ class MediaReferencesTest {
     references.row(accounts, new String[] {"1", null, "me.jpg", "top.jpg"}); // local, two files
     references.row(accounts, new String[] {"2", "remote.example", "them.jpg", null});
     references.row(accounts, new String[] {"3", null, "../evil.jpg", null}); // not a file name
+    references.row(accounts, new String[] {"5", "", "blank.jpg", null}); // a domain, if empty
 
     // a COPY without the columns that tell remote from local: every row counts as local
     MediaReferences.Layout emojis =
