@@ -100,12 +100,14 @@ public final class DumpSummary implements DumpHandler {
     if (!wantsData(table)) {
       return;
     }
+    java.util.Optional<social.fedimon.engine.mastodon.MediaReferences.Layout> layout =
+        social.fedimon.engine.mastodon.MediaReferences.layout(
+            name, columns.getOrDefault(name, List.of()));
     long count;
     if (migrationsTable) {
       count = readMigrations(rows);
-    } else if (social.fedimon.engine.mastodon.MediaReferences.isMediaTable(name)
-        && columns.containsKey(name)) {
-      count = readMediaRows(name, columns.get(name), rows);
+    } else if (layout.isPresent()) {
+      count = readMediaRows(layout.get(), rows);
     } else {
       count = countLines(rows);
     }
@@ -188,14 +190,9 @@ public final class DumpSummary implements DumpHandler {
     return lines;
   }
 
-  private long readMediaRows(String table, List<String> names, InputStream rows)
+  private long readMediaRows(
+      social.fedimon.engine.mastodon.MediaReferences.Layout layout, InputStream rows)
       throws IOException {
-    java.util.Optional<social.fedimon.engine.mastodon.MediaReferences.Layout> found =
-        social.fedimon.engine.mastodon.MediaReferences.layout(table, names);
-    if (found.isEmpty()) {
-      return countLines(rows);
-    }
-    social.fedimon.engine.mastodon.MediaReferences.Layout layout = found.get();
     int[] selected = layout.selected();
     java.io.BufferedReader reader =
         new java.io.BufferedReader(

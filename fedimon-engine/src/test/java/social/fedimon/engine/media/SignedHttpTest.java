@@ -103,10 +103,7 @@ class SignedHttpTest {
     AtomicInteger calls = new AtomicInteger();
     HttpServer server = answering(calls, 500);
     try {
-      assertThatThrownBy(() -> put(server, "content"))
-          .isInstanceOf(ObjectStoreException.class)
-          .hasMessageContaining("HTTP 500");
-      assertThat(calls).hasValue(SignedHttp.PUT_ATTEMPTS);
+      assertGivenUpAfterEveryTry(server, calls, 500);
     } finally {
       server.stop(0);
     }
@@ -203,10 +200,7 @@ class SignedHttpTest {
         put(server, "content");
         assertThat(calls).hasValue(1);
       } else {
-        assertThatThrownBy(() -> put(server, "content"))
-            .isInstanceOf(ObjectStoreException.class)
-            .hasMessageContaining("HTTP 503");
-        assertThat(calls).hasValue(SignedHttp.PUT_ATTEMPTS);
+        assertGivenUpAfterEveryTry(server, calls, 503);
       }
     } finally {
       server.stop(0);
@@ -260,6 +254,15 @@ class SignedHttpTest {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** A PUT to {@code server} fails with {@code status} after every try, each one counted. */
+  private static void assertGivenUpAfterEveryTry(
+      HttpServer server, AtomicInteger calls, int status) {
+    assertThatThrownBy(() -> put(server, "content"))
+        .isInstanceOf(ObjectStoreException.class)
+        .hasMessageContaining("HTTP " + status);
+    assertThat(calls).hasValue(SignedHttp.PUT_ATTEMPTS);
   }
 
   /** A server that reads each request, counts it in {@code calls} and answers {@code status}. */
