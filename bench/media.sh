@@ -3,6 +3,7 @@
 # all in the same run:
 #   aws s3 sync folder s3://a                 vs  fedimon media sync --from folder --to s3://b
 #   the same two commands again, nothing changed (the incremental case; target: <= 5% of the first)
+#   the same two commands on a folder of one file, nothing changed (what any sync costs: its start)
 #   fedimon restore archive.tar.zst (database only) vs fedimon restore archive.tar.zst --media-to s3://c
 # Each command runs once untimed first (warm_up: its class-data archive); the second sync is the
 # median of three, the restores the medians of RESTORE_RUNS alternating pairs (default 3).
@@ -123,6 +124,22 @@ echo "runs: aws ${aws_again[*]} | fedimon ${fedimon_again[*]}" >&2
 r2=$(median "${aws_again[@]}") f2=$(median "${fedimon_again[@]}")
 echo "| second sync, nothing changed (median of 3) | \`aws s3 sync\` | $r2 | \`fedimon media sync\` | $f2 | $(ratio "$f2" "$r2") |"
 echo "| second / first | | $(ratio "$r2" "$r1") | | $(ratio "$f2" "$f1") | |"
+# what a sync costs before its first file (the command's start, the record's GET): a second sync
+# of a folder holding one file, median of three of each tool. The second sync above is this fixed
+# cost plus the walk of 3000 files and their comparison with the record
+mkdir -p one/a && printf 'x' > one/a/1.txt
+for b in aws-one fedimon-one; do aws s3 mb "s3://$b" > /dev/null; done
+aws s3 sync one s3://aws-one/ > /dev/null
+timed "$FEDIMON media sync --from one --to s3://fedimon-one/" > /dev/null
+aws_one=() fedimon_one=()
+for _ in 1 2 3; do
+  aws_one+=("$(timed "aws s3 sync one s3://aws-one/")")
+  fedimon_one+=("$(timed "$FEDIMON media sync --from one --to s3://fedimon-one/")")
+done
+echo "runs: one file, aws ${aws_one[*]} | fedimon ${fedimon_one[*]}" >&2
+r0=$(median "${aws_one[@]}") f0=$(median "${fedimon_one[@]}")
+echo "| second sync of a one-file folder (the fixed cost, median of 3) | \`aws s3 sync\` | $r0 | \`fedimon media sync\` | $f0 | $(ratio "$f0" "$r0") |"
+echo "| one-file / first | | $(ratio "$r0" "$r1") | | $(ratio "$f0" "$f1") | |"
 if [[ "${SYNC_ONLY:-0}" != 1 ]]; then
 # RESTORE_RUNS pairs (default 3), alone and with media alternating, each into a fresh database
 # and the media into a fresh bucket; the row gives each side's median
