@@ -115,13 +115,19 @@ f1=$(timed "$FEDIMON media sync --from system --to s3://fedimon-sync/")
 echo "| first sync | \`aws s3 sync\` | $r1 | \`fedimon media sync\` | $f1 | $(ratio "$f1" "$r1") |"
 # nothing changed: every later sync is a second sync, so this row is the median of three of each
 median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-aws_again=() fedimon_again=()
-for _ in 1 2 3; do
-  aws_again+=("$(timed "aws s3 sync system s3://aws-sync/")")
-  fedimon_again+=("$(timed "$FEDIMON media sync --from system --to s3://fedimon-sync/")")
-done
-echo "runs: aws ${aws_again[*]} | fedimon ${fedimon_again[*]}" >&2
-r2=$(median "${aws_again[@]}") f2=$(median "${fedimon_again[@]}")
+# again LABEL FOLDER AWS_BUCKET FEDIMON_BUCKET: three alternating syncs of the folder by each tool
+# (in this shell, so that a failed run stops the script); sets r and f to their medians
+again() {
+  local aws_runs=() fedimon_runs=()
+  for _ in 1 2 3; do
+    aws_runs+=("$(timed "aws s3 sync $2 s3://$3/")")
+    fedimon_runs+=("$(timed "$FEDIMON media sync --from $2 --to s3://$4/")")
+  done
+  echo "runs: $1 aws ${aws_runs[*]} | fedimon ${fedimon_runs[*]}" >&2
+  r=$(median "${aws_runs[@]}") f=$(median "${fedimon_runs[@]}")
+}
+again "3000 files," system aws-sync fedimon-sync
+r2=$r f2=$f
 echo "| second sync, nothing changed (median of 3) | \`aws s3 sync\` | $r2 | \`fedimon media sync\` | $f2 | $(ratio "$f2" "$r2") |"
 echo "| second / first | | $(ratio "$r2" "$r1") | | $(ratio "$f2" "$f1") | |"
 # what a sync costs before its first file (the command's start, the record's GET): a second sync
@@ -131,13 +137,8 @@ mkdir -p one/a && printf 'x' > one/a/1.txt
 for b in aws-one fedimon-one; do aws s3 mb "s3://$b" > /dev/null; done
 aws s3 sync one s3://aws-one/ > /dev/null
 timed "$FEDIMON media sync --from one --to s3://fedimon-one/" > /dev/null
-aws_one=() fedimon_one=()
-for _ in 1 2 3; do
-  aws_one+=("$(timed "aws s3 sync one s3://aws-one/")")
-  fedimon_one+=("$(timed "$FEDIMON media sync --from one --to s3://fedimon-one/")")
-done
-echo "runs: one file, aws ${aws_one[*]} | fedimon ${fedimon_one[*]}" >&2
-r0=$(median "${aws_one[@]}") f0=$(median "${fedimon_one[@]}")
+again "one file," one aws-one fedimon-one
+r0=$r f0=$f
 echo "| second sync of a one-file folder (the fixed cost, median of 3) | \`aws s3 sync\` | $r0 | \`fedimon media sync\` | $f0 | $(ratio "$f0" "$r0") |"
 echo "| one-file / first | | $(ratio "$r0" "$r1") | | $(ratio "$f0" "$f1") | |"
 if [[ "${SYNC_ONLY:-0}" != 1 ]]; then
