@@ -41,7 +41,13 @@ final class AgePayload extends OrderedPieces {
   private long counter;
   private boolean done;
 
-  private record Piece(byte[] plain, int length) {}
+  /**
+   * A batch opened: its plaintext, and when one of its chunks failed, why; the chunks before the
+   * failing one are handed out first, as a streaming decrypter would have released them.
+   */
+  private record Piece(byte[] plain, int length, @Nullable IOException failure) {}
+
+  private @Nullable IOException pendingFailure;
 
   /**
    * @param in the ciphertext after the payload nonce
@@ -80,6 +86,9 @@ final class AgePayload extends OrderedPieces {
       plainBuffers.add(handedOut); // the consumer is done with it: it asks for the next
       handedOut = null;
     }
+    if (pendingFailure != null) {
+      throw pendingFailure;
+    }
     fill();
     Future<Piece> next = inFlight.poll();
     if (next == null) {
@@ -87,6 +96,12 @@ final class AgePayload extends OrderedPieces {
     }
     Piece piece = await(next);
     handedOut = piece.plain();
+    if (piece.failure() != null) {
+      if (piece.length() == 0) {
+        throw piece.failure();
+      }
+      pendingFailure = piece.failure();
+    }
     return new ByteArrayInputStream(piece.plain(), 0, piece.length());
   }
 
@@ -106,15 +121,28 @@ final class AgePayload extends OrderedPieces {
       length += in.readNBytes(batch, length, batch.length - length);
       boolean last = length < batch.length || (carried = in.read()) < 0;
       int chunks = (length + SEALED - 1) / SEALED;
-      if (chunks == 0 || length - (chunks - 1) * SEALED < TAG) {
+      if (chunks == 0) {
         sealedBuffers.add(batch);
-        // no chunk at all, or a last one shorter than its tag
-        throw new IOException("the age payload ends in the middle of a chunk");
+        throw new IOException("the age payload has no chunk");
       }
+      // a last chunk shorter than its tag: the chunks before it are opened, then the read fails
+      boolean cut = length - (chunks - 1) * SEALED < TAG;
+      int whole = cut ? chunks - 1 : chunks;
       long first = counter;
       counter += chunks;
       int sealedLength = length;
-      inFlight.add(workers.submit(() -> open(batch, sealedLength, chunks, first, last)));
+      boolean lastFlag = last && !cut;
+      inFlight.add(
+          workers.submit(
+              () -> {
+                Piece piece = open(batch, sealedLength, whole, first, lastFlag);
+                return cut && piece.failure() == null
+                    ? new Piece(
+                        piece.plain(),
+                        piece.length(),
+                        new IOException("the age payload ends in the middle of a chunk"))
+                    : piece;
+              }));
       done = last;
     }
   }
@@ -124,26 +152,53 @@ final class AgePayload extends OrderedPieces {
     ChaChaBoxes opener = take(openers);
     byte @Nullable [] plain = null;
     byte[] nonce = new byte[12];
+    int produced = 0;
     try {
       plain = take(plainBuffers);
-      int produced = 0;
       for (int k = 0; k < chunks; k++) {
         long number = first + k;
         for (int i = 0; i < 8; i++) {
           nonce[10 - i] = (byte) (number >>> (8 * i));
         }
-        nonce[11] = (byte) (last && k == chunks - 1 ? 1 : 0);
+        boolean lastChunk = last && k == chunks - 1;
+        nonce[11] = (byte) (lastChunk ? 1 : 0);
         int from = k * SEALED;
         int sealed = Math.min(SEALED, length - from);
-        produced += opener.open(nonce, batch, from, sealed, plain, k * CHUNK);
+        if (lastChunk && sealed == TAG && number > 0) {
+          // only an empty payload may end in an empty chunk: this one was cut and resealed
+          return new Piece(
+              plain, produced, new IOException("the age payload ends in an empty chunk"));
+        }
+        if (sealed < SEALED) {
+          produced += opener.open(nonce, batch, from, sealed, plain, k * CHUNK);
+          continue;
+        }
+        // a full chunk may be the last one, or not: its flag decides, and the other flag is
+        // tried when the expected one fails, so that what it holds is handed out before the
+        // failure is told (a final chunk with data after it, a payload with no final chunk)
+        try {
+          produced += opener.open(nonce, batch, from, sealed, plain, k * CHUNK);
+        } catch (GeneralSecurityException expectedFlagFails) {
+          nonce[11] ^= 1;
+          produced += opener.open(nonce, batch, from, sealed, plain, k * CHUNK);
+          return new Piece(
+              plain,
+              produced,
+              new IOException(
+                  lastChunk
+                      ? "the age payload ends without its final chunk (it is truncated)"
+                      : "the age payload goes on after its final chunk"));
+        }
       }
-      return new Piece(plain, produced);
-    } catch (GeneralSecurityException | RuntimeException e) {
+      return new Piece(plain, produced, null);
+    } catch (GeneralSecurityException e) {
+      return new Piece(
+          plain,
+          produced,
+          new IOException("a chunk fails authentication (the file is truncated or altered)", e));
+    } catch (RuntimeException e) {
       if (plain != null) {
         plainBuffers.add(plain);
-      }
-      if (e instanceof GeneralSecurityException) {
-        throw new IOException("a chunk fails authentication (the file is truncated or altered)", e);
       }
       throw e;
     } finally {

@@ -15,7 +15,8 @@ public final class LayerDetector {
   /** Bytes to look at: one tar header block. */
   public static final int HEAD_BYTES = 512;
 
-  private static final byte[] AGE = "age-encryption.org/v1\n".getBytes(StandardCharsets.US_ASCII);
+  // any version: a version we cannot read is reported as such, not as an unknown format
+  private static final byte[] AGE = "age-encryption.org/".getBytes(StandardCharsets.US_ASCII);
   private static final String AGE_ARMOR = "-----BEGIN AGE ENCRYPTED FILE-----";
   private static final String PGP_ARMOR = "-----BEGIN PGP MESSAGE-----";
   private static final byte[] XZ = {(byte) 0xFD, '7', 'z', 'X', 'Z', 0};

@@ -16,15 +16,16 @@ import org.pgpainless.PGPainless;
 
 /**
  * What the admin gave us to open encrypted layers: passwords (tried on every layer that takes one:
- * zip, 7z, OpenPGP symmetric, age scrypt, locked OpenPGP keys), age X25519 identities and OpenPGP
- * secret keys. Never printed.
+ * zip, 7z, OpenPGP symmetric, age scrypt, locked OpenPGP keys), age identities (X25519 and hybrid
+ * post-quantum) and OpenPGP secret keys. Never printed.
  */
 public final class Secrets {
 
   /** A password or identity file bigger than this is not one: refuse before reading it all. */
   public static final long MAX_SECRET_FILE_BYTES = 1 << 20;
 
-  private static final String AGE_IDENTITY_PREFIX = "AGE-SECRET-KEY-1";
+  // X25519 identities are AGE-SECRET-KEY-1..., age 1.3's hybrid ones AGE-SECRET-KEY-PQ-1...
+  private static final String AGE_IDENTITY_PREFIX = "AGE-SECRET-KEY-";
 
   private final List<String> passwords;
   private final List<String> ageIdentities;
@@ -59,6 +60,13 @@ public final class Secrets {
       byte[] bytes = readSmall(file);
       List<String> identities = ageIdentities(bytes);
       if (!identities.isEmpty()) {
+        for (String identity : identities) {
+          try {
+            AgeIdentity.parse(identity);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage());
+          }
+        }
         age.addAll(identities);
         continue;
       }
@@ -66,7 +74,8 @@ public final class Secrets {
       if (keys.isEmpty()) {
         throw new IllegalArgumentException(
             file
-                + " holds neither an age identity (AGE-SECRET-KEY-1...) nor an OpenPGP secret key");
+                + " holds neither an age identity (AGE-SECRET-KEY-1... or AGE-SECRET-KEY-PQ-1...) nor an"
+                + " OpenPGP secret key");
       }
       pgp.addAll(keys);
     }
