@@ -175,7 +175,19 @@ class AgeConformanceTest {
   void inspectGivesTheExpectedOutcome(Vector vector, @TempDir Path dir) throws IOException {
     Path file = dir.resolve(vector.name() + (vector.armored() ? ".age.asc" : ".age"));
     Files.write(file, vector.file());
-    Report report = Inspections.inspect(file, vector.secrets());
+    // the secrets as the command line reads them: an identity file, password files
+    Path identities = Files.write(dir.resolve("identities.txt"), vector.identities());
+    List<Path> passwordFiles = new ArrayList<>();
+    for (String passphrase : vector.passphrases()) {
+      passwordFiles.add(
+          Files.writeString(dir.resolve("password" + passwordFiles.size()), passphrase + "\n"));
+    }
+    Secrets secrets =
+        Secrets.load(
+            List.of(),
+            passwordFiles,
+            vector.identities().isEmpty() ? List.of() : List.of(identities));
+    Report report = Inspections.inspect(file, secrets);
     List<String> codes = Inspections.codes(report);
     if (vector.expect().equals("success")) {
       assertThat(report.layers()).as("%s: %s", vector, codes).containsExactly("age");
