@@ -54,32 +54,62 @@ public final class FileObjectStore implements ObjectStore {
         });
   }
 
+  /**
+   * A multipart upload whose parts wait on disk, each a {@code .tmp} file beside the object (left
+   * out of listings), until {@link Upload#complete()} joins them in order: an upload of hundreds of
+   * gigabytes holds no part in memory.
+   */
   @Override
   public Upload startUpload(
       String key, String contentType, java.util.Map<String, String> metadata) {
-    java.util.concurrent.ConcurrentSkipListMap<Integer, byte[]> parts =
+    Path folder = resolve(key).getParent();
+    java.util.concurrent.ConcurrentSkipListMap<Integer, Path> parts =
         new java.util.concurrent.ConcurrentSkipListMap<>();
     return new Upload() {
       @Override
       public void part(int number, byte[] bytes, int length) {
-        parts.put(number, java.util.Arrays.copyOf(bytes, length));
+        try {
+          Files.createDirectories(folder);
+          Path part = Files.createTempFile(folder, ".part-" + number + "-", ".tmp");
+          try (java.io.OutputStream out = Files.newOutputStream(part)) {
+            out.write(bytes, 0, length);
+          }
+          Path replaced = parts.put(number, part);
+          if (replaced != null) {
+            Files.deleteIfExists(replaced);
+          }
+        } catch (IOException e) {
+          throw new ObjectStoreException(
+              location(), "could not store part " + number + " of " + key, e);
+        }
       }
 
       @Override
       public void complete() {
-        write(
-            key,
-            temp -> {
-              try (java.io.OutputStream out = Files.newOutputStream(temp)) {
-                for (byte[] part : parts.values()) {
-                  out.write(part);
+        try {
+          write(
+              key,
+              temp -> {
+                try (java.io.OutputStream out = Files.newOutputStream(temp)) {
+                  for (Path part : parts.values()) {
+                    Files.copy(part, out);
+                  }
                 }
-              }
-            });
+              });
+        } finally {
+          abort();
+        }
       }
 
       @Override
       public void abort() {
+        for (Path part : parts.values()) {
+          try {
+            Files.deleteIfExists(part);
+          } catch (IOException e) {
+            throw new ObjectStoreException(location(), "could not remove a part of " + key, e);
+          }
+        }
         parts.clear();
       }
     };

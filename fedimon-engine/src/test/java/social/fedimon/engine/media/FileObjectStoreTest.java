@@ -34,6 +34,53 @@ class FileObjectStoreTest {
   }
 
   @Test
+  void multipartUploadsWaitOnDiskAndJoinInOrder() throws IOException {
+    FileObjectStore store = new FileObjectStore(root);
+    ObjectStore.Upload upload =
+        store.startUpload("exports/big.tar.zst", "application/zstd", java.util.Map.of());
+    byte[] buffer = new byte[1 << 20];
+    java.util.Arrays.fill(buffer, (byte) 'b');
+    upload.part(2, buffer, 10);
+    java.util.Arrays.fill(buffer, (byte) 'a');
+    upload.part(1, buffer, buffer.length);
+    java.util.Arrays.fill(buffer, (byte) 'c');
+    upload.part(3, buffer, 5);
+
+    // each part is a file beside the object while the upload runs, none of them listed
+    try (var files = Files.list(root.resolve("exports"))) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .hasSize(3)
+          .allMatch(name -> name.startsWith(".part-") && name.endsWith(".tmp"));
+    }
+    assertThat(store.list("")).isEmpty();
+    assertThat(store.head("exports/big.tar.zst")).isEmpty();
+
+    upload.complete();
+
+    byte[] stored = Files.readAllBytes(root.resolve("exports/big.tar.zst"));
+    assertThat(stored).hasSize((1 << 20) + 15);
+    assertThat(stored[0]).isEqualTo((byte) 'a');
+    assertThat(stored[1 << 20]).isEqualTo((byte) 'b');
+    assertThat(stored[stored.length - 1]).isEqualTo((byte) 'c');
+    try (var files = Files.list(root.resolve("exports"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("big.tar.zst");
+    }
+  }
+
+  @Test
+  void anAbortedUploadLeavesNothing() throws IOException {
+    FileObjectStore store = new FileObjectStore(root);
+    ObjectStore.Upload upload =
+        store.startUpload("exports/gone.zst", "application/zstd", java.util.Map.of());
+    upload.part(1, new byte[100], 100);
+    upload.abort();
+
+    try (var files = Files.walk(root)) {
+      assertThat(files.filter(Files::isRegularFile)).isEmpty();
+    }
+  }
+
+  @Test
   void aPlainPathAndAFileUriNameTheSameFolder() throws IOException {
     Files.createDirectories(root.resolve("system/accounts"));
     Files.write(root.resolve("system/accounts/a.png"), new byte[] {7});
