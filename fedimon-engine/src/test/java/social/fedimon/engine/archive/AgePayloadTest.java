@@ -93,12 +93,22 @@ class AgePayloadTest {
             e -> assertThat(e.problem().code()).isEqualTo(ProblemCode.CORRUPT));
   }
 
+  /**
+   * A payload nonce and the chunks after it, under the file key of C2SP's age test vectors ("YELLOW
+   * SUBMARINE"): the seeds are those vectors' payloads, so the fuzzer starts from chunks that
+   * authenticate and mutates their framing (cuts, lengths, last flags, trailing bytes).
+   */
   @com.code_intelligence.jazzer.junit.FuzzTest(maxDuration = "60s")
   void anyPayloadIsOpenedOrRefused(byte[] bytes) throws java.security.GeneralSecurityException {
-    if (bytes == null) {
+    if (bytes == null || bytes.length < 16) {
       return;
     }
-    try (InputStream in = new AgePayload(new ByteArrayInputStream(bytes), new byte[32], 2)) {
+    byte[] key =
+        AgePayload.payloadKey(
+            "YELLOW SUBMARINE".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            Arrays.copyOf(bytes, 16));
+    try (InputStream in =
+        new AgePayload(new ByteArrayInputStream(bytes, 16, bytes.length - 16), key, 2)) {
       in.readAllBytes();
     } catch (IOException expected) {
       // refused: authentication fails, or the payload is cut
