@@ -23,7 +23,11 @@ echo "fuzz: compiling the engine's tests" >&2
 (cd "$REPO" && ./mvnw -q -B -pl fedimon-engine -am test-compile \
   dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$FUZZ/classpath.txt" \
   -Dspotless.check.skip=true > "$FUZZ/build.log" 2>&1) || { cat "$FUZZ/build.log" >&2; exit 1; }
-CLASSPATH_ALL="$ENGINE/target/test-classes:$ENGINE/target/classes:$(cat "$FUZZ/classpath.txt")"
+# a copy of the classes, so that a build during a long run does not change them under the fuzzer
+rm -rf "$FUZZ/classes" && mkdir -p "$FUZZ/classes"
+cp -r "$ENGINE/target/classes" "$FUZZ/classes/main"
+cp -r "$ENGINE/target/test-classes" "$FUZZ/classes/test"
+CLASSPATH_ALL="$FUZZ/classes/test:$FUZZ/classes/main:$(cat "$FUZZ/classpath.txt")"
 
 # every Class#method annotated @FuzzTest, or the ones asked for (a bare class means all of its)
 all_tests() {
