@@ -25,6 +25,17 @@ final class AgeDecryption {
   static InputStream open(
       InputStream in, boolean armored, Secrets secrets, ArchiveLimits limits, String where)
       throws IOException {
+    return open(in, armored, secrets, limits, DecoderThreads.perCore(), where);
+  }
+
+  static InputStream open(
+      InputStream in,
+      boolean armored,
+      Secrets secrets,
+      ArchiveLimits limits,
+      DecoderThreads threads,
+      String where)
+      throws IOException {
     List<AgeIdentity> identities = new ArrayList<>();
     for (String identity : secrets.ageIdentities()) {
       identities.add(AgeIdentity.parse(identity));
@@ -54,10 +65,7 @@ final class AgeDecryption {
       byte[] payloadKey = AgePayload.payloadKey(fileKey, nonce);
       Arrays.fill(fileKey, (byte) 0);
       return new AgePayloadStream(
-          new AgePayload(
-              armored ? body : new NonClosingInputStream(body),
-              payloadKey,
-              Runtime.getRuntime().availableProcessors()),
+          new AgePayload(armored ? body : new NonClosingInputStream(body), payloadKey, threads),
           where);
     } catch (AgeIdentity.WorkFactorTooHigh e) {
       throw BackupRejected.of(

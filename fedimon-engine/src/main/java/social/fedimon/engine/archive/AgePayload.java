@@ -53,11 +53,23 @@ final class AgePayload extends OrderedPieces {
    * @param in the ciphertext after the payload nonce
    * @param payloadKey the key derived from the file key and the payload nonce
    */
+  AgePayload(InputStream in, byte[] payloadKey, DecoderThreads threads)
+      throws GeneralSecurityException {
+    this(in, payloadKey, threads, false);
+  }
+
+  /** With {@code threads} decoding threads of its own (tests and tools). */
   AgePayload(InputStream in, byte[] payloadKey, int threads) throws GeneralSecurityException {
-    super(threads, "fedimon-age", "the age payload");
+    this(in, payloadKey, new DecoderThreads(threads), true);
+  }
+
+  private AgePayload(InputStream in, byte[] payloadKey, DecoderThreads threads, boolean own)
+      throws GeneralSecurityException {
+    super(threads, own, "the age payload");
     this.in = in;
     try {
-      for (int i = 0; i < Math.max(1, threads); i++) {
+      // one opener per task that may run at once: at most the pieces in flight
+      for (int i = 0; i < ahead; i++) {
         openers.add(ChaChaBoxes.forKey(payloadKey, SEALED));
       }
     } finally {
@@ -133,7 +145,7 @@ final class AgePayload extends OrderedPieces {
       int sealedLength = length;
       boolean lastFlag = last && !cut;
       inFlight.add(
-          workers.submit(
+          submit(
               () -> {
                 Piece piece = open(batch, sealedLength, whole, first, lastFlag);
                 return cut && piece.failure() == null
@@ -227,14 +239,7 @@ final class AgePayload extends OrderedPieces {
     super.close();
     // native openers are freed only once no worker can be inside one; a worker still running
     // after this wait keeps its opener (a leak, never a use after free)
-    boolean idle;
-    try {
-      idle = workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      idle = false;
-    }
-    if (idle) {
+    if (awaitIdle(10_000)) {
       ChaChaBoxes opener;
       while ((opener = openers.poll()) != null) {
         opener.close();

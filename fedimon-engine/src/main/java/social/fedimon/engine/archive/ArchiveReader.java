@@ -30,10 +30,20 @@ public final class ArchiveReader {
 
   private final ArchiveLimits limits;
   private final Secrets secrets;
+  private final DecoderThreads threads;
 
+  /** A reader whose parallel decoders run on one thread per core of its own. */
   public ArchiveReader(ArchiveLimits limits, Secrets secrets) {
+    this(limits, secrets, DecoderThreads.perCore());
+  }
+
+  /**
+   * @param threads the decoding and read-ahead threads, shared with whatever else the caller reads
+   */
+  public ArchiveReader(ArchiveLimits limits, Secrets secrets, DecoderThreads threads) {
     this.limits = limits;
     this.secrets = secrets;
+    this.threads = threads;
   }
 
   /**
@@ -47,7 +57,7 @@ public final class ArchiveReader {
     try (TempFolder temp = new TempFolder();
         InputStream raw = source.open()) {
       ProgressStream counted = new ProgressStream(raw, progress);
-      Walk walk = new Walk(limits, secrets, visitor, temp);
+      Walk walk = new Walk(limits, secrets, visitor, temp, threads);
       Chain chain = new Chain(source.name(), List.of(), true, true, null, null, 0, -1);
       peel(walk, counted, source.file(), chain);
       drain(counted, source.name());
@@ -155,9 +165,9 @@ public final class ArchiveReader {
       throws IOException {
     try {
       return switch (layer) {
-        case AGE -> AgeDecryption.open(in, armored, walk.secrets, walk.limits, where);
-        case PGP -> PgpDecryption.open(in, walk.secrets, where);
-        default -> Decompressors.open(layer, in, walk.limits);
+        case AGE -> AgeDecryption.open(in, armored, walk.secrets, walk.limits, walk.threads, where);
+        case PGP -> PgpDecryption.open(in, walk.secrets, walk.threads, where);
+        default -> Decompressors.open(layer, in, walk.limits, walk.threads);
       };
     } catch (BackupRejected | IOException e) {
       reportOuterLayers(walk, chain, layer);

@@ -14,7 +14,8 @@ final class Decompressors {
 
   private Decompressors() {}
 
-  static InputStream open(Layer layer, InputStream in, ArchiveLimits limits) throws IOException {
+  static InputStream open(Layer layer, InputStream in, ArchiveLimits limits, DecoderThreads threads)
+      throws IOException {
     return switch (layer) {
       case GZIP ->
           GzipCompressorInputStream.builder()
@@ -22,11 +23,9 @@ final class Decompressors {
               .setDecompressConcatenated(true)
               .get();
       // blocks are independent: decoded on every core, as the CLI cannot
-      case BZIP2 -> new ParallelBzip2InputStream(in, Runtime.getRuntime().availableProcessors());
+      case BZIP2 -> new ParallelBzip2InputStream(in, threads);
       // blocks with sizes in their headers (xz -T) are independent: decoded on every core too
-      case XZ ->
-          new ParallelXzInputStream(
-              in, limits.xzMemoryKib(), Runtime.getRuntime().availableProcessors());
+      case XZ -> new ParallelXzInputStream(in, limits.xzMemoryKib(), threads);
       case ZSTD -> zstd(in, limits);
       case LZ4 -> new FramedLZ4CompressorInputStream(in, true);
       default -> throw new IllegalArgumentException(layer + " is not a compression layer");

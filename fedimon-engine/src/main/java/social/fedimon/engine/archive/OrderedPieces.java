@@ -6,8 +6,6 @@ import java.io.InterruptedIOException;
 import java.util.Collection;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -19,33 +17,66 @@ import org.jspecify.annotations.Nullable;
  */
 abstract class OrderedPieces extends BulkInputStream {
 
-  /** Decoders, daemon threads that end when idle: a forgotten stream leaks no thread. */
-  protected final ThreadPoolExecutor workers;
-
-  /** Pieces cut ahead of the one being read: a few per worker, so none waits. */
+  /** Pieces cut ahead of the one being read: a few per decoding thread, so none waits. */
   protected final int ahead;
 
+  private final DecoderThreads threads;
+  // a pool made for this stream alone (the constructors that take a number): stopped at close
+  private final boolean ownThreads;
   private final String what;
+  // this stream's decoding tasks inside their work now; see submit and awaitIdle
+  private final java.util.concurrent.atomic.AtomicInteger working =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private volatile boolean closed;
   private @Nullable InputStream current;
-  private boolean closed;
 
-  OrderedPieces(int threads, String threadName, String what) {
-    int n = Math.max(1, threads);
+  /**
+   * @param threads the decoding threads to use
+   * @param ownThreads whether they were made for this stream alone (then closed with it)
+   */
+  OrderedPieces(DecoderThreads threads, boolean ownThreads, String what) {
+    this.threads = threads;
+    this.ownThreads = ownThreads;
     this.what = what;
-    this.ahead = n * 2 + 1;
-    this.workers =
-        new ThreadPoolExecutor(
-            n,
-            n,
-            5,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            runnable -> {
-              Thread thread = new Thread(runnable, threadName);
-              thread.setDaemon(true);
-              return thread;
-            });
-    workers.allowCoreThreadTimeOut(true);
+    this.ahead = threads.size() * 2 + 1;
+  }
+
+  /**
+   * Decodes a piece on a decoding thread. A task that starts after {@link #close()} does nothing
+   * but fail, so once {@link #awaitIdle} returns true no task of this stream touches its state.
+   */
+  protected <T> Future<T> submit(java.util.concurrent.Callable<T> task) {
+    return threads.submit(
+        () -> {
+          working.incrementAndGet();
+          try {
+            if (closed) {
+              throw new InterruptedIOException(what + " is closed");
+            }
+            return task.call();
+          } finally {
+            working.decrementAndGet();
+          }
+        });
+  }
+
+  /**
+   * Waits until no decoding task of this stream runs (after {@link #close()}); false on time-out.
+   */
+  protected boolean awaitIdle(long millis) {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (working.get() > 0) {
+      if (System.nanoTime() > end) {
+        return false;
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The next piece's bytes, in order; null at the end. */
@@ -124,6 +155,8 @@ abstract class OrderedPieces extends BulkInputStream {
     }
     closed = true;
     cancelInFlight();
-    workers.shutdownNow();
+    if (ownThreads) {
+      threads.close();
+    }
   }
 }

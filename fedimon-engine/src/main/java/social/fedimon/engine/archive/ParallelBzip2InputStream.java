@@ -50,18 +50,23 @@ final class ParallelBzip2InputStream extends OrderedPieces {
   /**
    * @param threads decoding threads; the reading thread finds boundaries and hands out bytes
    */
-  ParallelBzip2InputStream(InputStream in, int threads) {
-    this(new Splitter(in, null), threads);
+  ParallelBzip2InputStream(InputStream in, DecoderThreads threads) {
+    this(new Splitter(in, null), threads, false);
   }
 
-  private ParallelBzip2InputStream(Splitter splitter, int threads) {
-    super(threads, "fedimon-bzip2", "the bzip2 stream");
+  /** With {@code threads} decoding threads of its own (tests and tools). */
+  ParallelBzip2InputStream(InputStream in, int threads) {
+    this(new Splitter(in, null), new DecoderThreads(threads), true);
+  }
+
+  private ParallelBzip2InputStream(Splitter splitter, DecoderThreads threads, boolean own) {
+    super(threads, own, "the bzip2 stream");
     this.splitter = splitter;
   }
 
   /** For tests: cuts at {@code falseCuts} (ascending bit positions) too, as chance magics would. */
   static ParallelBzip2InputStream withFalseBoundaries(InputStream in, long... falseCuts) {
-    return new ParallelBzip2InputStream(new Splitter(in, falseCuts), 2);
+    return new ParallelBzip2InputStream(new Splitter(in, falseCuts), new DecoderThreads(2), true);
   }
 
   /** The end of one stream, with the CRC it says its blocks combine to. */
@@ -130,7 +135,7 @@ final class ParallelBzip2InputStream extends OrderedPieces {
       if (item == null) {
         inputDone = true;
       } else if (item instanceof Piece piece) {
-        inFlight.add(new Pending(piece, workers.submit(() -> decode(piece))));
+        inFlight.add(new Pending(piece, submit(() -> decode(piece))));
       } else {
         inFlight.add(item);
       }

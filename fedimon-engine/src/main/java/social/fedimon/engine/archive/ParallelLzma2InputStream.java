@@ -33,8 +33,18 @@ final class ParallelLzma2InputStream extends OrderedPieces {
   private int segments;
   private boolean inputDone;
 
+  /** With {@code threads} decoding threads of its own (tests and tools). */
   ParallelLzma2InputStream(InputStream in, int dictSize, int threads) {
-    super(threads, "fedimon-lzma2", "the LZMA2 stream");
+    this(in, dictSize, new DecoderThreads(threads), true);
+  }
+
+  ParallelLzma2InputStream(InputStream in, int dictSize, DecoderThreads threads) {
+    this(in, dictSize, threads, false);
+  }
+
+  private ParallelLzma2InputStream(
+      InputStream in, int dictSize, DecoderThreads threads, boolean ownThreads) {
+    super(threads, ownThreads, "the LZMA2 stream");
     this.in = in;
     this.dictSize = dictSize;
   }
@@ -119,7 +129,7 @@ final class ParallelLzma2InputStream extends OrderedPieces {
     segment.reset();
     segmentUnpacked = 0;
     segments++;
-    inFlight.add(workers.submit(() -> decode(bytes, size)));
+    inFlight.add(submit(() -> decode(bytes, size)));
   }
 
   /** For tests: how many segments went to the workers. */

@@ -47,8 +47,18 @@ final class ParallelXzInputStream extends OrderedPieces {
   private boolean streamsSeen;
   private boolean inputDone;
 
+  /** With {@code threads} decoding threads of its own (tests and tools). */
   ParallelXzInputStream(InputStream in, int memoryKib, int threads) {
-    super(threads, "fedimon-xz", "the xz stream");
+    this(in, memoryKib, new DecoderThreads(threads), true);
+  }
+
+  ParallelXzInputStream(InputStream in, int memoryKib, DecoderThreads threads) {
+    this(in, memoryKib, threads, false);
+  }
+
+  private ParallelXzInputStream(
+      InputStream in, int memoryKib, DecoderThreads threads, boolean ownThreads) {
+    super(threads, ownThreads, "the xz stream");
     this.in =
         new PushbackInputStream(in, 12 + 1024); // a stream header and the largest block header
     this.memoryKib = memoryKib;
@@ -97,7 +107,7 @@ final class ParallelXzInputStream extends OrderedPieces {
       }
       byte[] mini = miniStream(header, block);
       int size = (int) block.uncompressed();
-      inFlight.add(workers.submit(() -> decode(mini, size)));
+      inFlight.add(submit(() -> decode(mini, size)));
     }
   }
 

@@ -32,7 +32,8 @@ final class PgpDecryption {
 
   private PgpDecryption() {}
 
-  static InputStream open(InputStream in, Secrets secrets, String where) throws IOException {
+  static InputStream open(InputStream in, Secrets secrets, DecoderThreads threads, String where)
+      throws IOException {
     PgpProvider.install();
     if (secrets.pgpKeys().isEmpty() && secrets.passwords().isEmpty()) {
       throw BackupRejected.of(
@@ -43,7 +44,7 @@ final class PgpDecryption {
           where);
     }
     BufferedInputStream buffered = new BufferedInputStream(in, ArchiveReader.BUFFER_BYTES);
-    InputStream fast = PgpFastPath.open(buffered, secrets);
+    InputStream fast = PgpFastPath.open(buffered, secrets, threads);
     if (fast != null) {
       return fast;
     }

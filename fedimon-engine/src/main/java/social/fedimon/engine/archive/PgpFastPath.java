@@ -67,10 +67,11 @@ final class PgpFastPath {
    *
    * @param in positioned at the message, not yet marked
    */
-  static @Nullable InputStream open(BufferedInputStream in, Secrets secrets) throws IOException {
+  static @Nullable InputStream open(BufferedInputStream in, Secrets secrets, DecoderThreads threads)
+      throws IOException {
     in.mark(HEAD_LIMIT);
     try {
-      InputStream opened = tryOpen(new Unmarkable(in), secrets);
+      InputStream opened = tryOpen(new Unmarkable(in), secrets, threads);
       if (opened != null) {
         return opened;
       }
@@ -81,8 +82,8 @@ final class PgpFastPath {
     return null;
   }
 
-  private static @Nullable InputStream tryOpen(InputStream in, Secrets secrets)
-      throws IOException, PGPException {
+  private static @Nullable InputStream tryOpen(
+      InputStream in, Secrets secrets, DecoderThreads threads) throws IOException, PGPException {
     BcPGPObjectFactory factory = new BcPGPObjectFactory(PGPUtil.getDecoderStream(in));
     Object object = factory.nextObject();
     while (object instanceof PGPMarker) {
@@ -108,7 +109,7 @@ final class PgpFastPath {
       SeipdStream plain = SeipdStream.start(encrypted, key.getKey(), prefix);
       if (plain != null) {
         // decryption and its hash on one core, everything that reads the plaintext on another
-        return LiteralData.of(new ReadAhead(plain, 256 * 1024));
+        return LiteralData.of(new ReadAhead(plain, 256 * 1024, threads), threads);
       }
     }
     return null;
@@ -404,7 +405,7 @@ final class PgpFastPath {
       this.plaintext = plaintext;
     }
 
-    static InputStream of(InputStream plaintext) throws IOException {
+    static InputStream of(InputStream plaintext, DecoderThreads threads) throws IOException {
       try {
         InputStream packets = plaintext;
         for (int depth = 0; depth < 4; depth++) {
@@ -422,7 +423,7 @@ final class PgpFastPath {
             }
             // gpg compresses by default, and inflating is the slowest step here (zlib's 450 MB/s
             // on a compressed archive): it gets a core of its own, away from the layers inside
-            return new FilterInputStream(new ReadAhead(data, 256 * 1024)) {
+            return new FilterInputStream(new ReadAhead(data, 256 * 1024, threads)) {
               @Override
               public void close() throws IOException {
                 try {

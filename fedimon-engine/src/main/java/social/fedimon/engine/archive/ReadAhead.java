@@ -25,22 +25,38 @@ public final class ReadAhead extends BulkInputStream {
 
   private final BlockingQueue<Object> filled = new ArrayBlockingQueue<>(BUFFERS);
   private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS + 2);
-  private final Thread reader;
+  private final InputStream in;
+  // null when every read-ahead place of the decoder threads was taken: then reads go straight
+  // to the stream below, on the consumer's thread
+  private final @Nullable Thread reader;
   private volatile boolean stopped;
   private @Nullable Filled current;
   private int position;
   private boolean ended;
 
+  /** Reads ahead on a thread of its own (tests and tools). */
   public ReadAhead(InputStream in, int bufferBytes) {
+    this(in, bufferBytes, new DecoderThreads(1));
+  }
+
+  /** Reads ahead on one of {@code threads}' read-ahead places, or directly when none is free. */
+  public ReadAhead(InputStream in, int bufferBytes, DecoderThreads threads) {
+    this.in = in;
     for (int i = 0; i < BUFFERS + 2; i++) {
       free.add(new byte[bufferBytes]);
     }
-    reader = new Thread(() -> fill(in), "fedimon-read-ahead");
-    reader.setDaemon(true);
-    reader.start();
+    this.reader = threads.tryStartReader(this::fill, "read-ahead");
+    if (reader == null) {
+      free.clear();
+    }
   }
 
-  private void fill(InputStream in) {
+  /** Whether a thread reads ahead (false: every place was taken, reads are direct). */
+  boolean threaded() {
+    return reader != null;
+  }
+
+  private void fill() {
     try {
       while (!stopped) {
         byte[] buffer = free.poll(100, TimeUnit.MILLISECONDS);
@@ -79,6 +95,9 @@ public final class ReadAhead extends BulkInputStream {
   public int read(byte[] b, int off, int len) throws IOException {
     if (len == 0) {
       return 0;
+    }
+    if (reader == null) {
+      return in.read(b, off, len);
     }
     while (current == null || position >= current.length()) {
       if (current != null && current != END) {
@@ -125,6 +144,9 @@ public final class ReadAhead extends BulkInputStream {
   public void close() {
     stopped = true;
     filled.clear();
+    if (reader == null) {
+      return;
+    }
     try {
       reader.join();
     } catch (InterruptedException e) {

@@ -210,6 +210,7 @@ final class SevenZipArchive implements AutoCloseable {
 
   private final FileChannel channel;
   private final ArchiveLimits limits;
+  private final DecoderThreads threads;
   private final byte @Nullable [] password; // UTF-16LE, as 7-Zip hashes it
   private final StreamsInfo streams;
   private final List<Entry> entries;
@@ -217,11 +218,13 @@ final class SevenZipArchive implements AutoCloseable {
   private SevenZipArchive(
       FileChannel channel,
       ArchiveLimits limits,
+      DecoderThreads threads,
       byte @Nullable [] password,
       StreamsInfo streams,
       List<Entry> entries) {
     this.channel = channel;
     this.limits = limits;
+    this.threads = threads;
     this.password = password;
     this.streams = streams;
     this.entries = entries;
@@ -236,10 +239,17 @@ final class SevenZipArchive implements AutoCloseable {
    */
   static SevenZipArchive open(Path file, @Nullable String password, ArchiveLimits limits)
       throws IOException {
+    return open(file, password, limits, DecoderThreads.perCore());
+  }
+
+  /** As {@link #open(Path, String, ArchiveLimits)}, LZMA2 decoded on {@code threads}. */
+  static SevenZipArchive open(
+      Path file, @Nullable String password, ArchiveLimits limits, DecoderThreads threads)
+      throws IOException {
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
     try {
       byte[] key = password == null ? null : password.getBytes(StandardCharsets.UTF_16LE);
-      return read(channel, key, limits);
+      return read(channel, key, limits, threads);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -247,7 +257,8 @@ final class SevenZipArchive implements AutoCloseable {
   }
 
   private static SevenZipArchive read(
-      FileChannel channel, byte @Nullable [] password, ArchiveLimits limits) throws IOException {
+      FileChannel channel, byte @Nullable [] password, ArchiveLimits limits, DecoderThreads threads)
+      throws IOException {
     long size = channel.size();
     ByteBuffer start = readFully(channel, 0, SIGNATURE_HEADER_BYTES, size);
     for (int i = 0; i < SIGNATURE.length; i++) {
@@ -294,7 +305,8 @@ final class SevenZipArchive implements AutoCloseable {
       }
       Folder folder = packed.folders[0];
       checkHeaderSize(folder.unpackSize(), limits);
-      SevenZipArchive reader = new SevenZipArchive(channel, limits, password, packed, List.of());
+      SevenZipArchive reader =
+          new SevenZipArchive(channel, limits, threads, password, packed, List.of());
       byte[] decoded = new byte[(int) folder.unpackSize()];
       int read;
       try (InputStream in = reader.folderStream(0)) {
@@ -344,7 +356,7 @@ final class SevenZipArchive implements AutoCloseable {
     if (type != K_END) {
       throw new IOException("the 7z header ends with an unknown property (" + type + ")");
     }
-    return new SevenZipArchive(channel, limits, password, streams, entries);
+    return new SevenZipArchive(channel, limits, threads, password, streams, entries);
   }
 
   private static void checkHeaderSize(long size, ArchiveLimits limits) throws IOException {
@@ -483,7 +495,7 @@ final class SevenZipArchive implements AutoCloseable {
         throw memoryLimit("LZMA2");
       }
       // 7-Zip's multi-threaded encoder resets the dictionary every block: decoded on every core
-      return new ParallelLzma2InputStream(in, dictSize, Runtime.getRuntime().availableProcessors());
+      return new ParallelLzma2InputStream(in, dictSize, threads);
     }
     if (Arrays.equals(m, LZMA)) {
       if (p.length < 5) {

@@ -73,14 +73,14 @@ final class SevenZipContainer {
     List<String> passwords = walk.secrets.passwords();
     SevenZipArchive plain;
     try {
-      plain = SevenZipArchive.open(file, null, walk.limits);
+      plain = SevenZipArchive.open(file, null, walk.limits, walk.threads);
     } catch (SevenZipArchive.PasswordRequired encryptedHeaders) {
       if (passwords.isEmpty()) {
         throw secretRequired(where);
       }
       for (String password : passwords) {
         try {
-          return SevenZipArchive.open(file, password, walk.limits);
+          return SevenZipArchive.open(file, password, walk.limits, walk.threads);
         } catch (SevenZipArchive.UnsupportedMethod e) {
           throw e;
         } catch (IOException wrong) {
@@ -97,7 +97,7 @@ final class SevenZipContainer {
       throw secretRequired(where);
     }
     for (String password : passwords) {
-      SevenZipArchive archive = SevenZipArchive.open(file, password, walk.limits);
+      SevenZipArchive archive = SevenZipArchive.open(file, password, walk.limits, walk.threads);
       if (archive.decryptsSmallestFolder()) {
         return archive;
       }

@@ -12,12 +12,19 @@ final class Walk {
   final EntryVisitor visitor;
   final ExpansionBudget budget;
   final TempFolder temp;
+  final DecoderThreads threads;
   private long entries;
 
   /** Whether the layers of the bare chain were reported already (see ArchiveReader). */
   boolean outerLayersReported;
 
-  Walk(ArchiveLimits limits, Secrets secrets, EntryVisitor visitor, TempFolder temp) {
+  Walk(
+      ArchiveLimits limits,
+      Secrets secrets,
+      EntryVisitor visitor,
+      TempFolder temp,
+      DecoderThreads threads) {
+    this.threads = threads;
     this.limits = limits;
     this.secrets = secrets;
     this.visitor = visitor;

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import social.fedimon.engine.BackupRejected;
 import social.fedimon.engine.Problem;
 import social.fedimon.engine.archive.ArchiveEntry;
+import social.fedimon.engine.archive.DecoderThreads;
 import social.fedimon.engine.archive.Drain;
 import social.fedimon.engine.archive.EntryVisitor;
 import social.fedimon.engine.archive.Layer;
@@ -54,6 +55,7 @@ final class Classifier implements EntryVisitor {
   final List<Problem> problems = new ArrayList<>();
   final List<EnvCandidate> envs = new ArrayList<>();
   final DumpFinder dumps;
+  private final DecoderThreads threads;
   final MediaTally media = new MediaTally();
   final List<OtherFile> others = new ArrayList<>();
   byte[] firstBytes = new byte[0];
@@ -64,7 +66,12 @@ final class Classifier implements EntryVisitor {
   record OtherFile(String name, long bytes) {}
 
   Classifier(String sourceName, social.fedimon.engine.dump.DumpPolicy policy) {
-    this(sourceName, policy, true, social.fedimon.engine.archive.ArchiveLimits.DEFAULTS);
+    this(
+        sourceName,
+        policy,
+        true,
+        social.fedimon.engine.archive.ArchiveLimits.DEFAULTS,
+        DecoderThreads.perCore());
   }
 
   /** {@code countRows}: see {@link social.fedimon.engine.dump.DumpSummary#DumpSummary(boolean)}. */
@@ -72,8 +79,10 @@ final class Classifier implements EntryVisitor {
       String sourceName,
       social.fedimon.engine.dump.DumpPolicy policy,
       boolean countRows,
-      social.fedimon.engine.archive.ArchiveLimits limits) {
+      social.fedimon.engine.archive.ArchiveLimits limits,
+      DecoderThreads threads) {
     this.sourceName = sourceName;
+    this.threads = threads;
     this.dumps = new DumpFinder(sourceName, policy, countRows, limits);
   }
 
@@ -108,7 +117,7 @@ final class Classifier implements EntryVisitor {
     Optional<DumpSniffer.Kind> kind = DumpSniffer.sniff(head, head.length);
     if (kind.isPresent() && !DumpFinder.isRestoreScript(entry, head)) {
       // the layers below decode on one core while the dump is parsed on another
-      try (ReadAhead ahead = new ReadAhead(buffered, 1 << 20)) {
+      try (ReadAhead ahead = new ReadAhead(buffered, 1 << 20, threads)) {
         dumps.dump(entry, kind.get(), ahead);
       }
       return;

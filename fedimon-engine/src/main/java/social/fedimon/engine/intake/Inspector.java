@@ -10,6 +10,7 @@ import social.fedimon.engine.Problem;
 import social.fedimon.engine.ProblemCode;
 import social.fedimon.engine.archive.ArchiveLimits;
 import social.fedimon.engine.archive.ArchiveReader;
+import social.fedimon.engine.archive.DecoderThreads;
 import social.fedimon.engine.archive.Layer;
 import social.fedimon.engine.archive.Secrets;
 import social.fedimon.engine.archive.Source;
@@ -24,6 +25,7 @@ import social.fedimon.engine.dump.DumpPolicy;
 public final class Inspector {
 
   private final ArchiveLimits limits;
+  private final DecoderThreads threads;
   private final DumpPolicy policy;
   private final Expectations expectations;
 
@@ -50,9 +52,18 @@ public final class Inspector {
   }
 
   public Inspector(ArchiveLimits limits, DumpPolicy policy, Expectations expectations) {
+    this(limits, policy, expectations, DecoderThreads.perCore());
+  }
+
+  /**
+   * @param threads the decoding and read-ahead threads, shared with the caller's other reads
+   */
+  public Inspector(
+      ArchiveLimits limits, DumpPolicy policy, Expectations expectations, DecoderThreads threads) {
     this.limits = limits;
     this.policy = policy;
     this.expectations = expectations;
+    this.threads = threads;
   }
 
   /**
@@ -78,9 +89,9 @@ public final class Inspector {
    */
   Inspection inspectInDepth(
       Source source, Secrets secrets, LongConsumer progress, boolean countRows) {
-    Classifier classifier = new Classifier(source.name(), policy, countRows, limits);
+    Classifier classifier = new Classifier(source.name(), policy, countRows, limits, threads);
     try {
-      new ArchiveReader(limits, secrets).read(source, classifier, progress);
+      new ArchiveReader(limits, secrets, threads).read(source, classifier, progress);
       classifier.dumps.resolve();
       classifier.readToEnd = true;
     } catch (BackupRejected e) {

@@ -10,6 +10,7 @@ import social.fedimon.engine.Problem;
 import social.fedimon.engine.archive.ArchiveEntry;
 import social.fedimon.engine.archive.ArchiveLimits;
 import social.fedimon.engine.archive.ArchiveReader;
+import social.fedimon.engine.archive.DecoderThreads;
 import social.fedimon.engine.archive.EntryVisitor;
 import social.fedimon.engine.archive.Secrets;
 import social.fedimon.engine.archive.Source;
@@ -27,24 +28,39 @@ final class MediaPass implements AutoCloseable {
 
   private final MediaUploader uploader;
   private final CompletableFuture<Void> reading;
+  private final java.util.concurrent.atomic.AtomicBoolean aborted;
 
-  private MediaPass(MediaUploader uploader, CompletableFuture<Void> reading) {
+  private MediaPass(
+      MediaUploader uploader,
+      CompletableFuture<Void> reading,
+      java.util.concurrent.atomic.AtomicBoolean aborted) {
     this.uploader = uploader;
     this.reading = reading;
+    this.aborted = aborted;
   }
 
-  static MediaPass start(ArchiveLimits limits, Secrets secrets, Source source, ObjectStore store) {
+  static MediaPass start(
+      ArchiveLimits limits,
+      Secrets secrets,
+      Source source,
+      ObjectStore store,
+      DecoderThreads threads) {
     MediaUploader uploader = new MediaUploader(store, "", MediaUploader.DEFAULT_CONCURRENCY);
+    java.util.concurrent.atomic.AtomicBoolean aborted =
+        new java.util.concurrent.atomic.AtomicBoolean();
     CompletableFuture<Void> reading =
         CompletableFuture.runAsync(
             () ->
-                new ArchiveReader(limits, secrets)
+                new ArchiveReader(limits, secrets, threads)
                     .read(
                         source,
                         new EntryVisitor() {
                           @Override
                           public void file(ArchiveEntry entry, InputStream content)
                               throws IOException {
+                            if (aborted.get()) {
+                              throw new IOException("the restore stopped");
+                            }
                             Optional<MediaLayout.MediaPath> path = MediaLayout.locate(entry.name());
                             if (path.isEmpty()) {
                               return;
@@ -58,8 +74,15 @@ final class MediaPass implements AutoCloseable {
                           @Override
                           public void problem(Problem problem) {}
                         },
-                        n -> {}));
-    return new MediaPass(uploader, reading);
+                        n -> {}),
+            // a thread of its own: the common pool is one thread on two cores, and a server's
+            // other restores would wait for this one's media
+            runnable -> {
+              Thread thread = new Thread(runnable, "fedimon-media-pass");
+              thread.setDaemon(true);
+              thread.start();
+            });
+    return new MediaPass(uploader, reading, aborted);
   }
 
   /** Waits for the media; returns what was sent. */
@@ -82,6 +105,30 @@ final class MediaPass implements AutoCloseable {
       throw new RestoreFailed("media", null, String.valueOf(e.getMessage()), e);
     }
     return new Report.Counts(uploader.files() + uploader.skipped(), uploader.bytes());
+  }
+
+  /**
+   * Stops the pass and removes what it stored: the reading stops at its next file, the uploads
+   * under way end, then every object this pass stored is deleted (those already in the store before
+   * are left alone).
+   *
+   * @return how many objects were removed
+   */
+  long undo() {
+    aborted.set(true);
+    try {
+      reading.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // stopped, by this undo or by what failed the restore
+    }
+    try {
+      uploader.finish();
+    } catch (RuntimeException e) {
+      // a failed upload stored nothing to take back
+    }
+    return uploader.removeSent();
   }
 
   @Override

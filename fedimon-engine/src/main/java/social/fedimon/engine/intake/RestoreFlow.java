@@ -17,6 +17,7 @@ import social.fedimon.engine.ProblemCode;
 import social.fedimon.engine.archive.ArchiveEntry;
 import social.fedimon.engine.archive.ArchiveLimits;
 import social.fedimon.engine.archive.ArchiveReader;
+import social.fedimon.engine.archive.DecoderThreads;
 import social.fedimon.engine.archive.EntryVisitor;
 import social.fedimon.engine.archive.ReadAhead;
 import social.fedimon.engine.archive.Secrets;
@@ -62,15 +63,28 @@ public final class RestoreFlow {
   private final ArchiveLimits limits;
   private final DumpPolicy policy;
   private final Inspector.Expectations expectations;
+  private final DecoderThreads threads;
 
   public RestoreFlow(ArchiveLimits limits, DumpPolicy policy) {
     this(limits, policy, Inspector.Expectations.NONE);
   }
 
   public RestoreFlow(ArchiveLimits limits, DumpPolicy policy, Inspector.Expectations expectations) {
+    this(limits, policy, expectations, DecoderThreads.perCore());
+  }
+
+  /**
+   * @param threads the decoding and read-ahead threads, shared with the caller's other reads
+   */
+  public RestoreFlow(
+      ArchiveLimits limits,
+      DumpPolicy policy,
+      Inspector.Expectations expectations,
+      DecoderThreads threads) {
     this.limits = limits;
     this.policy = policy;
     this.expectations = expectations;
+    this.threads = threads;
   }
 
   public Report restore(
@@ -80,6 +94,7 @@ public final class RestoreFlow {
       Options options,
       RestoreListener listener,
       LongConsumer progress) {
+    Undo undo = new Undo(target);
     try (Connection main = target.connect("pre-data")) {
       listener.phase("checking the target");
       TargetDatabase.checkRole(main);
@@ -100,7 +115,7 @@ public final class RestoreFlow {
       DumpPolicy againstTarget = policy.withTarget(TargetServer.of(main));
       listener.phase("checking the archive");
       // the first pass decides, before anything runs; rows and media are counted by the second
-      Inspector inspector = new Inspector(limits, againstTarget, expectations);
+      Inspector inspector = new Inspector(limits, againstTarget, expectations, threads);
       Inspector.Inspection inspection = inspector.inspectInDepth(source, secrets, progress, false);
       Report report = inspection.report();
       if (!report.accepted()) {
@@ -114,11 +129,13 @@ public final class RestoreFlow {
             null);
       }
       listener.phase("pre-data");
+      undo.writing = true;
       // media go up from a second reader of the archive, alongside the database restore
       MediaPass media =
           options.mediaTo() == null
               ? null
-              : MediaPass.start(limits, secrets, source, options.mediaTo());
+              : MediaPass.start(limits, secrets, source, options.mediaTo(), threads);
+      undo.media = media;
       try (RestoringHandler handler =
           new RestoringHandler(
               target, main, options.jobs(), listener, dump.get().summary().postDataStatements())) {
@@ -131,7 +148,7 @@ public final class RestoreFlow {
           new CustomDumpReader(againstTarget.newGuard(), limits)
               .read(bareCustom.get(), handler, progress);
         } else {
-          new ArchiveReader(limits, secrets)
+          new ArchiveReader(limits, secrets, threads)
               .read(
                   source,
                   new Pass(dump.get(), againstTarget.newGuard(), handler, limits),
@@ -162,6 +179,7 @@ public final class RestoreFlow {
           listener.phase("media");
           mediaCounts = media.finish();
         }
+        undo.writing = false; // done: nothing to take back
         return new Report(
             report.verdict(),
             report.layers(),
@@ -173,23 +191,67 @@ public final class RestoreFlow {
             new Report.Restored(target.database(), restored, mediaCounts));
       } finally {
         if (media != null) {
+          undo.takeBackMedia(); // before close, which drops uploads not yet started
           media.close();
         }
       }
     } catch (RestoreFailed e) {
-      return failed(source, e.getMessage());
+      return failed(source, e.getMessage() + undo.run());
     } catch (BackupRejected e) {
-      // damage the first pass could not see (it does not decompress a custom dump's data)
+      // damage the first pass could not see (it does not decompress a custom dump's data), or
+      // bytes that changed between the passes (a damaged disk, a file still being written)
       return failed(
-          source,
-          "the restore stopped: "
-              + e.problem().message()
-              + "; the target holds a partial restore: restore again with --clean",
-          e.problem().code());
+          source, "the restore stopped: " + e.problem().message() + undo.run(), e.problem().code());
     } catch (SQLException e) {
-      return failed(source, "the database refused: " + e.getMessage());
+      return failed(source, "the database refused: " + e.getMessage() + undo.run());
     } catch (IOException e) {
-      return failed(source, "reading the dump failed: " + e.getMessage());
+      return failed(source, "reading the dump failed: " + e.getMessage() + undo.run());
+    }
+  }
+
+  /**
+   * What a restore that fails once it has written takes back, so that it leaves nothing behind: the
+   * target database was empty when it began (or emptied by {@code --clean}), so what the role owns
+   * in it is dropped again; the media it stored are deleted.
+   */
+  private static final class Undo {
+    private final RestoreTarget target;
+    boolean writing;
+    @org.jspecify.annotations.Nullable MediaPass media;
+    private final List<String> done = new ArrayList<>();
+    private final List<String> left = new ArrayList<>();
+
+    Undo(RestoreTarget target) {
+      this.target = target;
+    }
+
+    /** When the restore failed after it began writing: removes the media it stored. */
+    void takeBackMedia() {
+      if (!writing || media == null) {
+        return;
+      }
+      try {
+        long removed = media.undo();
+        done.add(removed + " media " + (removed == 1 ? "file" : "files") + " it stored removed");
+      } catch (RuntimeException e) {
+        left.add("some media it stored may remain (" + e.getMessage() + ")");
+      }
+    }
+
+    /** Takes back what was written; says what it did (or could not do), for the report. */
+    String run() {
+      if (!writing) {
+        return "";
+      }
+      try (Connection connection = target.connect("undo")) {
+        TargetDatabase.clean(connection);
+        done.add(0, "the database is empty again");
+      } catch (SQLException | RuntimeException e) {
+        left.add(0, "the database may hold a partial restore (" + e.getMessage() + ")");
+      }
+      return left.isEmpty()
+          ? "; nothing of it was kept: " + String.join(", ", done)
+          : "; " + String.join("; ", left) + ": restore again with --clean";
     }
   }
 
@@ -203,7 +265,7 @@ public final class RestoreFlow {
   }
 
   /** The second pass: feeds the chosen dump to the restoring handler, ignores the rest. */
-  private static final class Pass implements EntryVisitor {
+  private final class Pass implements EntryVisitor {
     private final DumpFinder.Found dump;
     private final SqlGuard guard;
     private final RestoringHandler handler;
@@ -236,7 +298,7 @@ public final class RestoreFlow {
         return;
       }
       // the layers below (zstd, gpg...) decode on one core while the dump is parsed on another
-      try (ReadAhead ahead = new ReadAhead(content, 1 << 20)) {
+      try (ReadAhead ahead = new ReadAhead(content, 1 << 20, threads)) {
         if (dump.format() == DumpFormat.CUSTOM) {
           new CustomDumpReader(guard, limits).read(ahead, handler);
         } else {

@@ -41,6 +41,8 @@ public final class MediaUploader implements AutoCloseable {
   private final AtomicLong files = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
+  // the keys this uploader stored, so that a restore that fails can take them back
+  private final java.util.Queue<String> sent = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final int totalPermits;
 
   /** Whether to skip what the target already holds (false when the caller has compared). */
@@ -105,6 +107,7 @@ public final class MediaUploader implements AutoCloseable {
                   data.length,
                   contentType,
                   withMd5(metadata, md5(data, data.length))),
+          fullKey,
           data.length);
       return;
     }
@@ -146,6 +149,7 @@ public final class MediaUploader implements AutoCloseable {
       awaitParts();
       rethrow();
       upload.complete();
+      sent.add(key);
       files.incrementAndGet();
       bytes.addAndGet(size);
     } catch (IOException | RuntimeException e) {
@@ -190,12 +194,13 @@ public final class MediaUploader implements AutoCloseable {
         && md5.equals(existing.get().metadata().get(StoredObject.MD5));
   }
 
-  private void submit(Runnable request, long size) {
+  private void submit(Runnable request, String key, long size) {
     acquire();
     pool.execute(
         () -> {
           try {
             request.run();
+            sent.add(key);
             files.incrementAndGet();
             bytes.addAndGet(size);
           } catch (RuntimeException e) {
@@ -221,6 +226,31 @@ public final class MediaUploader implements AutoCloseable {
     if (failed != null) {
       throw failed;
     }
+  }
+
+  /**
+   * Removes every object this uploader stored (not those it skipped as already there), once the
+   * uploads under way have ended: what a failed restore does so that it leaves nothing behind.
+   *
+   * @return how many objects were removed
+   * @throws ObjectStoreException when the store refuses a removal (the others are still tried)
+   */
+  public long removeSent() {
+    awaitParts();
+    long removed = 0;
+    ObjectStoreException refused = null;
+    for (String key; (key = sent.poll()) != null; ) {
+      try {
+        store.delete(key);
+        removed++;
+      } catch (ObjectStoreException e) {
+        refused = refused == null ? e : refused;
+      }
+    }
+    if (refused != null) {
+      throw refused;
+    }
+    return removed;
   }
 
   /** Files and bytes sent (not counting skipped ones). */

@@ -85,7 +85,9 @@ class PgpFastPathTest {
 
   private static InputStream fast(byte[] message, Secrets secrets) throws IOException {
     return PgpFastPath.open(
-        new BufferedInputStream(new ByteArrayInputStream(message), 64 * 1024), secrets);
+        new BufferedInputStream(new ByteArrayInputStream(message), 64 * 1024),
+        secrets,
+        DecoderThreads.perCore());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -128,7 +130,11 @@ class PgpFastPathTest {
     assertThatThrownBy(
             () -> {
               try (InputStream in =
-                  PgpDecryption.open(new ByteArrayInputStream(message), secrets(), "small.gpg")) {
+                  PgpDecryption.open(
+                      new ByteArrayInputStream(message),
+                      secrets(),
+                      DecoderThreads.perCore(),
+                      "small.gpg")) {
                 in.readAllBytes();
               }
             })
@@ -156,7 +162,7 @@ class PgpFastPathTest {
         file.equals("zip.gpg") ? Secrets.load(List.of("wrong"), List.of(), List.of()) : secrets();
     BufferedInputStream in = new BufferedInputStream(new ByteArrayInputStream(message), 64 * 1024);
 
-    assertThat(PgpFastPath.open(in, secrets)).isNull();
+    assertThat(PgpFastPath.open(in, secrets, DecoderThreads.perCore())).isNull();
     assertThat(in.readAllBytes()).as("rewound to the start").isEqualTo(message);
   }
 
@@ -166,6 +172,7 @@ class PgpFastPathTest {
         PgpDecryption.open(
             new ByteArrayInputStream(Files.readAllBytes(dir.resolve("camellia.gpg"))),
             secrets(),
+            DecoderThreads.perCore(),
             "camellia.gpg")) {
       assertThat(in.readAllBytes()).isEqualTo(data());
     }
@@ -174,6 +181,7 @@ class PgpFastPathTest {
                 PgpDecryption.open(
                     new ByteArrayInputStream(Files.readAllBytes(dir.resolve("zip.gpg"))),
                     Secrets.load(List.of("wrong"), List.of(), List.of()),
+                    DecoderThreads.perCore(),
                     "zip.gpg"))
         .isInstanceOf(BackupRejected.class)
         .satisfies(
@@ -225,7 +233,9 @@ class PgpFastPathTest {
       return;
     }
     Secrets secrets = Secrets.load(List.of("fuzz"), List.of(), List.of());
-    try (InputStream in = PgpDecryption.open(new ByteArrayInputStream(bytes), secrets, "fuzz")) {
+    try (InputStream in =
+        PgpDecryption.open(
+            new ByteArrayInputStream(bytes), secrets, DecoderThreads.perCore(), "fuzz")) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
     } catch (BackupRejected | IOException expected) {
       // refused
