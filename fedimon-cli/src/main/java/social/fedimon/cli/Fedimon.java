@@ -81,6 +81,13 @@ public final class Fedimon implements Runnable {
   public static void main(String[] args) {
     boolean serving = args.length > 0 && args[0].equals("serve");
     configureLogging(serving);
+    if (!serving && System.getProperty("http.maxConnections") == null) {
+      // a one-shot command owns its JVM: the JDK's connection cache (the engine's lean S3
+      // requests) keeps up to 64 idle connections per server, not 5, so that 16 uploads in flight
+      // are not closed after each request and opened again (a TCP handshake and a port in
+      // TIME_WAIT each: a few thousand a second exhaust them)
+      System.setProperty("http.maxConnections", "64");
+    }
     if (args.length > 0 && args[0].equals("media") && !Boolean.getBoolean("fedimon.noWarmUp")) {
       // every media command signs S3 requests: the first signature's set-up (0.3 s) runs while
       // the command line is parsed

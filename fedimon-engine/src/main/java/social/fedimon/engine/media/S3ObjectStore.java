@@ -33,17 +33,40 @@ public final class S3ObjectStore implements ObjectStore {
   // requests sent without the SDK where the settings allow (SignedHttp says when and why)
   private final @org.jspecify.annotations.Nullable SignedHttp direct;
 
-  private S3ObjectStore(S3Settings settings) {
+  /** Which client sends a store's requests. */
+  public enum Requests {
+    /** Every request through the AWS SDK and its own connection pool: for a server. */
+    SDK,
+    /**
+     * Single-object GETs and PUTs through {@link SignedHttp} where the settings allow (a tenth of
+     * the SDK's CPU a request, and no half-second client start for a command that needs only its
+     * sync record), the rest through the SDK. Its connections live in the JDK's cache, which is the
+     * JVM's: for a command, whose JVM is its own.
+     */
+    LEAN
+  }
+
+  private S3ObjectStore(S3Settings settings, Requests requests, java.time.Clock clock) {
     this.settings = settings;
-    this.direct = SignedHttp.possible(settings) ? new SignedHttp(settings) : null;
+    this.direct =
+        requests == Requests.LEAN && SignedHttp.possible(settings)
+            ? new SignedHttp(settings, clock)
+            : null;
   }
 
   /**
-   * The store described by {@code settings}; no request is sent and no client built yet ({@link
-   * #prepare()} starts that; a bad setting surfaces at the first request).
+   * The store described by {@code settings}, every request through the SDK; no request is sent and
+   * no client built yet ({@link #prepare()} starts that; a bad setting surfaces at the first
+   * request).
    */
   public static S3ObjectStore connect(S3Settings settings) {
-    return new S3ObjectStore(settings);
+    return new S3ObjectStore(settings, Requests.SDK, java.time.Clock.systemUTC());
+  }
+
+  /** As {@link #connect(S3Settings)}, the requests sent as {@code requests} says. */
+  public static S3ObjectStore connect(
+      S3Settings settings, Requests requests, java.time.Clock clock) {
+    return new S3ObjectStore(settings, requests, clock);
   }
 
   @Override

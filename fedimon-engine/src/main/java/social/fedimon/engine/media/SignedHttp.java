@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URL;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +24,13 @@ import org.jspecify.annotations.Nullable;
  * AWS's own endpoint rules stay with the SDK); a PUT only where the payload may go unsigned (https,
  * or plain http to loopback as {@link LoopbackSigning} explains). Multipart uploads, listings and
  * the rest stay with the SDK. Safe for use by several threads.
+ *
+ * <p>It leaves the JVM as it found it: the time comes from the given clock, proxies from the JVM's
+ * own settings ({@code http.proxyHost}, {@code http.nonProxyHosts}...), and it sets no system
+ * property. Its connections are kept by the JDK's connection cache, which is the JVM's: at most
+ * {@code http.maxConnections} idle ones per server (5 unless the owner of the JVM says otherwise),
+ * so it is used by commands, whose JVM is theirs (the CLI raises that number), and not by the
+ * server, where the SDK's own pool serves (see {@link S3ObjectStore.Requests}).
  */
 final class SignedHttp {
 
@@ -37,16 +43,11 @@ final class SignedHttp {
   private static final String USER_AGENT =
       "fedimon/" + social.fedimon.engine.FedimonVersion.current();
 
-  static {
-    // the JDK keeps at most 5 idle connections per server unless told otherwise: with 16 uploads
-    // in flight the others would be closed after each request and opened again (a TCP handshake
-    // each, and a port in TIME_WAIT each: a few thousand a second exhaust them)
-    if (System.getProperty("http.maxConnections") == null) {
-      System.setProperty("http.maxConnections", "64");
-    }
-  }
+  /** An S3 error document is a few hundred bytes: a longer answer is not read as one. */
+  static final int MAX_ERROR_BYTES = 64 * 1024;
 
   private final S3Settings settings;
+  private final java.time.Clock clock;
   private final SigV4 signer;
   // decided once: canPut parses the endpoint's address, which every upload would repeat
   private final boolean puts;
@@ -54,11 +55,12 @@ final class SignedHttp {
   /**
    * @throws IllegalArgumentException unless {@link #possible} says so
    */
-  SignedHttp(S3Settings settings) {
+  SignedHttp(S3Settings settings, java.time.Clock clock) {
     if (!possible(settings)) {
       throw new IllegalArgumentException("signed requests need an endpoint and keys");
     }
     this.settings = settings;
+    this.clock = clock;
     this.puts = canPut(settings);
     this.signer =
         new SigV4(
@@ -86,7 +88,7 @@ final class SignedHttp {
             true,
             true);
     try {
-      SignedHttp http = new SignedHttp(made);
+      SignedHttp http = new SignedHttp(made, java.time.Clock.systemUTC());
       http.connect("GET", "rehearsal", Map.of(), SigV4.EMPTY_PAYLOAD).disconnect();
     } catch (IOException | RuntimeException e) {
       // only a rehearsal: the real request reports any problem
@@ -281,12 +283,47 @@ final class SignedHttp {
       return null;
     }
     try {
-      // S3's error documents are a few hundred bytes; the rest of a longer one is not read
-      String body = new String(finish(connection, error), java.nio.charset.StandardCharsets.UTF_8);
-      java.util.regex.Matcher code =
-          java.util.regex.Pattern.compile("<Code>([A-Za-z0-9.]{1,64})</Code>").matcher(body);
-      return code.find() ? code.group(1) : null;
+      return errorCode(finish(connection, error));
     } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The {@code <Code>} of an S3 error document (at most {@value #MAX_ERROR_BYTES} bytes of it),
+   * read as XML with document types and external entities refused; null when it is not one.
+   */
+  static @Nullable String errorCode(byte[] document) {
+    if (document.length == 0 || document.length >= MAX_ERROR_BYTES) {
+      return null;
+    }
+    try {
+      javax.xml.parsers.DocumentBuilderFactory factory =
+          javax.xml.parsers.DocumentBuilderFactory.newInstance();
+      factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
+      factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+      factory.setXIncludeAware(false);
+      factory.setExpandEntityReferences(false);
+      factory.setAttribute(javax.xml.XMLConstants.ACCESS_EXTERNAL_DTD, "");
+      factory.setAttribute(javax.xml.XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+      javax.xml.parsers.DocumentBuilder builder = factory.newDocumentBuilder();
+      builder.setErrorHandler(null);
+      org.w3c.dom.Element root =
+          builder.parse(new java.io.ByteArrayInputStream(document)).getDocumentElement();
+      if (!"Error".equals(root.getTagName())) {
+        return null;
+      }
+      org.w3c.dom.NodeList codes = root.getElementsByTagName("Code");
+      if (codes.getLength() == 0) {
+        return null;
+      }
+      String code = codes.item(0).getTextContent().strip();
+      // a code is a short identifier (NoSuchKey, SlowDown): anything else is not repeated
+      return code.matches("[A-Za-z0-9.]{1,64}") ? code : null;
+    } catch (javax.xml.parsers.ParserConfigurationException
+        | org.xml.sax.SAXException
+        | IOException e) {
       return null;
     }
   }
@@ -298,7 +335,7 @@ final class SignedHttp {
    * on as long as bytes keep coming.
    */
   private static byte[] finish(HttpURLConnection connection, InputStream in) throws IOException {
-    byte[] read = in.readNBytes(64 * 1024);
+    byte[] read = in.readNBytes(MAX_ERROR_BYTES);
     if (in.read() < 0) {
       in.close();
     } else {
@@ -332,8 +369,9 @@ final class SignedHttp {
             ? host
             : host + ":" + url.getPort();
     Map<String, String> signature =
-        signer.sign(method, hostHeader, path, headers, payloadHash, Instant.now());
-    HttpURLConnection connection = (HttpURLConnection) url.openConnection(java.net.Proxy.NO_PROXY);
+        signer.sign(method, hostHeader, path, headers, payloadHash, clock.instant());
+    // the JVM's proxy settings apply (their defaults keep loopback direct)
+    HttpURLConnection connection = (HttpURLConnection) url.openConnection();
     connection.setRequestMethod(method);
     connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
     connection.setReadTimeout(READ_TIMEOUT_MILLIS);

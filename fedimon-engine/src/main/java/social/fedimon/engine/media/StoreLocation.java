@@ -15,7 +15,14 @@ public final class StoreLocation {
 
   private StoreLocation() {}
 
+  /** A store for a command: S3 requests as {@link S3ObjectStore.Requests#LEAN}. */
   public static ObjectStore open(String uri, Map<String, String> environment) {
+    return open(uri, environment, S3ObjectStore.Requests.LEAN);
+  }
+
+  /** A store whose S3 requests are sent as {@code requests} says (a server: the SDK alone). */
+  public static ObjectStore open(
+      String uri, Map<String, String> environment, S3ObjectStore.Requests requests) {
     if (!uri.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
       // a plain path, as aws s3 sync and rsync take one: a folder
       if (uri.isBlank()) {
@@ -58,7 +65,9 @@ public final class StoreLocation {
               accessKey,
               secretKey,
               pathStyle,
-              checksums));
+              checksums),
+          requests,
+          java.time.Clock.systemUTC());
     }
     throw new IllegalArgumentException(uri + ": only file:// and s3:// locations are supported");
   }

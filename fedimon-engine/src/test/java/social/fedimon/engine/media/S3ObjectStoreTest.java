@@ -10,13 +10,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import social.fedimon.engine.testing.S3ProxyFixture;
 
 class S3ObjectStoreTest {
 
-  @Test
-  void storesAndReadsBackAnObjectThroughTheS3Api() throws IOException {
-    try (S3ObjectStore store = S3ObjectStore.connect(S3ProxyFixture.newBucket())) {
+  @ParameterizedTest
+  @EnumSource(S3ObjectStore.Requests.class)
+  void storesAndReadsBackAnObjectThroughTheS3Api(S3ObjectStore.Requests requests)
+      throws IOException {
+    try (S3ObjectStore store =
+        S3ObjectStore.connect(S3ProxyFixture.newBucket(), requests, java.time.Clock.systemUTC())) {
       byte[] content = "héllo, fédiverse".getBytes(StandardCharsets.UTF_8);
       store.put("media_attachments/files/000/000/001/original/a.txt", content, "text/plain");
 
@@ -29,11 +34,14 @@ class S3ObjectStoreTest {
     }
   }
 
-  @Test
-  void storesAFileAndDeletesIt(@TempDir Path dir) throws IOException {
+  @ParameterizedTest
+  @EnumSource(S3ObjectStore.Requests.class)
+  void storesAFileAndDeletesIt(S3ObjectStore.Requests requests, @TempDir Path dir)
+      throws IOException {
     Path file = dir.resolve("big.bin");
     Files.write(file, new byte[3 * 1024 * 1024]);
-    try (S3ObjectStore store = S3ObjectStore.connect(S3ProxyFixture.newBucket())) {
+    try (S3ObjectStore store =
+        S3ObjectStore.connect(S3ProxyFixture.newBucket(), requests, java.time.Clock.systemUTC())) {
       store.put("x/big.bin", file, "application/octet-stream");
       assertThat(store.head("x/big.bin")).get().extracting(StoredObject::size).isEqualTo(3L << 20);
 
@@ -45,10 +53,12 @@ class S3ObjectStoreTest {
     }
   }
 
-  @Test
-  void reportsAMissingBucketAsUnreachableWithoutTheSecret() {
+  @ParameterizedTest
+  @EnumSource(S3ObjectStore.Requests.class)
+  void reportsAMissingBucketAsUnreachableWithoutTheSecret(S3ObjectStore.Requests requests) {
     var settings = S3ProxyFixture.settings(S3ProxyFixture.server().endpoint(), "no-such-bucket");
-    try (S3ObjectStore store = S3ObjectStore.connect(settings)) {
+    try (S3ObjectStore store =
+        S3ObjectStore.connect(settings, requests, java.time.Clock.systemUTC())) {
       assertThatThrownBy(store::checkReachable)
           .isInstanceOf(ObjectStoreException.class)
           .hasMessageContaining("s3://no-such-bucket")
@@ -56,9 +66,11 @@ class S3ObjectStoreTest {
     }
   }
 
-  @Test
-  void refusesKeysThatCouldEscapeThePrefix() {
-    try (S3ObjectStore store = S3ObjectStore.connect(S3ProxyFixture.newBucket())) {
+  @ParameterizedTest
+  @EnumSource(S3ObjectStore.Requests.class)
+  void refusesKeysThatCouldEscapeThePrefix(S3ObjectStore.Requests requests) {
+    try (S3ObjectStore store =
+        S3ObjectStore.connect(S3ProxyFixture.newBucket(), requests, java.time.Clock.systemUTC())) {
       assertThatThrownBy(() -> store.put("../other/x", new byte[1], "text/plain"))
           .isInstanceOf(IllegalArgumentException.class);
     }
@@ -80,10 +92,12 @@ class S3ObjectStoreTest {
             true);
     String key = ".fedimon/sync/a b+c%d=é&~.tsv.gz";
     byte[] content = "the record".getBytes(StandardCharsets.UTF_8);
-    try (S3ObjectStore writer = S3ObjectStore.connect(prefixed)) {
+    try (S3ObjectStore writer =
+        S3ObjectStore.connect(prefixed, S3ObjectStore.Requests.LEAN, java.time.Clock.systemUTC())) {
       writer.put(key, content, "application/gzip");
     }
-    try (S3ObjectStore reader = S3ObjectStore.connect(prefixed)) {
+    try (S3ObjectStore reader =
+        S3ObjectStore.connect(prefixed, S3ObjectStore.Requests.LEAN, java.time.Clock.systemUTC())) {
       try (InputStream in = reader.openAlone(key)) {
         assertThat(in.readAllBytes()).isEqualTo(content);
       }
@@ -96,7 +110,8 @@ class S3ObjectStoreTest {
   @Test
   void aReadAloneWithAWrongSecretFailsWithoutNamingIt() {
     S3Settings settings = S3ProxyFixture.newBucket();
-    try (S3ObjectStore writer = S3ObjectStore.connect(settings)) {
+    try (S3ObjectStore writer =
+        S3ObjectStore.connect(settings, S3ObjectStore.Requests.LEAN, java.time.Clock.systemUTC())) {
       writer.put("x.txt", new byte[] {1}, "text/plain");
     }
     String wrong = "a-wrong-secret-never-logged";
@@ -110,7 +125,9 @@ class S3ObjectStoreTest {
             wrong,
             true,
             true);
-    try (S3ObjectStore reader = S3ObjectStore.connect(wrongSecret)) {
+    try (S3ObjectStore reader =
+        S3ObjectStore.connect(
+            wrongSecret, S3ObjectStore.Requests.LEAN, java.time.Clock.systemUTC())) {
       assertThatThrownBy(() -> reader.openAlone("x.txt"))
           .isInstanceOf(ObjectStoreException.class)
           .isNotInstanceOf(ObjectStoreException.NotFound.class)
@@ -119,13 +136,16 @@ class S3ObjectStoreTest {
     }
   }
 
-  @Test
-  void anUploadWhoseBytesDoNotMatchTheirMd5IsRefusedByTheStore() throws Exception {
+  @ParameterizedTest
+  @EnumSource(S3ObjectStore.Requests.class)
+  void anUploadWhoseBytesDoNotMatchTheirMd5IsRefusedByTheStore(S3ObjectStore.Requests requests)
+      throws Exception {
     byte[] content = "what was read".getBytes(StandardCharsets.UTF_8);
     String otherMd5 =
         java.util.HexFormat.of()
             .formatHex(java.security.MessageDigest.getInstance("MD5").digest(new byte[] {42}));
-    try (S3ObjectStore store = S3ObjectStore.connect(S3ProxyFixture.newBucket())) {
+    try (S3ObjectStore store =
+        S3ObjectStore.connect(S3ProxyFixture.newBucket(), requests, java.time.Clock.systemUTC())) {
       assertThatThrownBy(
               () ->
                   store.put(

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +39,8 @@ class SignedHttpTest {
     assertThat(SignedHttp.canPut(settings)).as("S3Proxy listens on loopback").isTrue();
     byte[] content = "the bytes of a picture".getBytes(StandardCharsets.UTF_8);
     String md5 = MediaUploader.md5(content, content.length);
-    try (S3ObjectStore store = S3ObjectStore.connect(settings)) {
+    try (S3ObjectStore store =
+        S3ObjectStore.connect(settings, S3ObjectStore.Requests.LEAN, java.time.Clock.systemUTC())) {
       store.put(
           "media_attachments/files/000/a b+é.png",
           new ByteArrayInputStream(content),
@@ -117,7 +119,7 @@ class SignedHttpTest {
       S3Settings settings = settingsFor(server);
       assertThatThrownBy(
               () ->
-                  new SignedHttp(settings)
+                  new SignedHttp(settings, java.time.Clock.systemUTC())
                       .put(
                           "a/b.png",
                           new ByteArrayInputStream(new byte[3]),
@@ -136,7 +138,9 @@ class SignedHttpTest {
   @Test
   void sixteenUploadsAtOnceKeepTheirConnectionsOpenForTheNext() throws Exception {
     // the JDK's default keeps 5 idle connections per server: the 11 others would be closed after
-    // each request and a new one opened (and a port left in TIME_WAIT) for the next
+    // each request and a new one opened (and a port left in TIME_WAIT) for the next. The CLI owns
+    // its JVM and raises it to 64 (Fedimon.main); this test JVM is given the same (the POM)
+    assertThat(System.getProperty("http.maxConnections")).isEqualTo("64");
     Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
     HttpServer server =
         serve(
@@ -238,13 +242,83 @@ class SignedHttpTest {
     return new S3Settings(endpoint, "us-east-1", "bucket", "", "key", SECRET, true, true);
   }
 
+  @Test
+  void signsWithTheTimeOfItsClock() {
+    java.util.concurrent.atomic.AtomicReference<String> date =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    HttpServer server =
+        serve(
+            exchange -> {
+              body(exchange);
+              date.set(exchange.getRequestHeaders().getFirst("X-Amz-Date"));
+              return 200;
+            });
+    try {
+      java.time.Clock clock =
+          java.time.Clock.fixed(java.time.Instant.parse("2031-05-06T07:08:09Z"), ZoneOffset.UTC);
+      new SignedHttp(settingsFor(server), clock)
+          .put("a/b.png", new ByteArrayInputStream(new byte[1]), 1, "image/png", Map.of(), null);
+      assertThat(date.get()).isEqualTo("20310506T070809Z");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void setsNoSystemProperty() {
+    java.util.Properties before = (java.util.Properties) System.getProperties().clone();
+    AtomicInteger calls = new AtomicInteger();
+    HttpServer server = answering(calls, 200);
+    try {
+      put(server, "x");
+    } finally {
+      server.stop(0);
+    }
+    assertThat(System.getProperties()).isEqualTo(before);
+  }
+
+  @Test
+  void readsTheCodeOfAnS3ErrorDocument() {
+    String error =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>"
+            + "<Message>Please reduce your request rate.</Message></Error>";
+    assertThat(SignedHttp.errorCode(error.getBytes(StandardCharsets.UTF_8))).isEqualTo("SlowDown");
+    assertThat(
+            SignedHttp.errorCode(
+                "<Error><Code>a b</Code></Error>".getBytes(StandardCharsets.UTF_8)))
+        .isNull();
+    assertThat(SignedHttp.errorCode("not xml".getBytes(StandardCharsets.UTF_8))).isNull();
+    assertThat(SignedHttp.errorCode(new byte[0])).isNull();
+  }
+
+  @Test
+  void anErrorDocumentWithEntitiesIsNotExpandedNorFollowed(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+    java.nio.file.Path secret = java.nio.file.Files.writeString(dir.resolve("secret"), "Leaked");
+    String external =
+        "<?xml version=\"1.0\"?><!DOCTYPE Error [<!ENTITY x SYSTEM \""
+            + secret.toUri()
+            + "\">]><Error><Code>&x;</Code></Error>";
+    String billion =
+        "<?xml version=\"1.0\"?><!DOCTYPE Error [<!ENTITY a \"aaaaaaaaaa\">"
+            + "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]>"
+            + "<Error><Code>&c;</Code></Error>";
+    assertThat(SignedHttp.errorCode(external.getBytes(StandardCharsets.UTF_8))).isNull();
+    assertThat(SignedHttp.errorCode(billion.getBytes(StandardCharsets.UTF_8))).isNull();
+    byte[] huge = new byte[SignedHttp.MAX_ERROR_BYTES];
+    java.util.Arrays.fill(huge, (byte) ' ');
+    byte[] start = "<Error><Code>SlowDown</Code></Error>".getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(start, 0, huge, 0, start.length);
+    assertThat(SignedHttp.errorCode(huge)).isNull();
+  }
+
   private static S3Settings settingsFor(HttpServer server) {
     return settings(URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
   }
 
   private static void put(HttpServer server, String content) {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-    new SignedHttp(settingsFor(server))
+    new SignedHttp(settingsFor(server), java.time.Clock.systemUTC())
         .put("a/b.png", new ByteArrayInputStream(bytes), bytes.length, "image/png", Map.of(), null);
   }
 
