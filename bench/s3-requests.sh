@@ -26,4 +26,4 @@ for _ in $(seq 1 100); do
   curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break
   sleep 0.2
 done
-java -cp "$LIB/*" "$BENCH_DIR/S3RequestCost.java" "http://127.0.0.1:$PORT" bench "$N"
+java ${JAVA_OPTS:-} -cp "$LIB/*" "$BENCH_DIR/S3RequestCost.java" "http://127.0.0.1:$PORT" bench "$N"
