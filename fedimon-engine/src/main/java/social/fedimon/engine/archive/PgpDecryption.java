@@ -48,7 +48,16 @@ final class PgpDecryption {
     if (fast != null) {
       return fast;
     }
-    in = buffered;
+    return withPgpainless(buffered, secrets, where);
+  }
+
+  /**
+   * The message read by PGPainless alone: what the fast path falls back to, and what it is held to
+   * ({@code PgpPathsTest} runs the same messages through both and compares the verdicts).
+   */
+  static InputStream withPgpainless(InputStream in, Secrets secrets, String where)
+      throws IOException {
+    PgpProvider.install();
     ConsumerOptions options =
         ConsumerOptions.get()
             .setMissingKeyPassphraseStrategy(MissingKeyPassphraseStrategy.THROW_EXCEPTION);
