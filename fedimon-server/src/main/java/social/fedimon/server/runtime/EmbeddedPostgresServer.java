@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +27,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   /** The database the platform's schema lives in. */
   public static final String DATABASE = "fedimon";
+
+  /** The role that owns the platform database and that the server connects as: no superuser. */
+  public static final String ROLE = "fedimon";
+
+  private static final String SUPERUSER = "postgres";
 
   /** initdb plus a first start on a slow disk; the library's own default (10 s) is too tight. */
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -62,7 +66,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
               .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
               .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
               .start();
-      String version = createDatabaseIfMissing(postgres.getPostgresDatabase());
+      String version = preparePlatformDatabase(postgres);
       return new EmbeddedPostgresServer(postgres, cluster, version);
     } catch (IOException e) {
       throw new UncheckedIOException(
@@ -71,14 +75,36 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
   }
 
-  private static String createDatabaseIfMissing(DataSource postgresDatabase) {
-    try (Connection connection = postgresDatabase.getConnection();
+  /**
+   * The platform database, owned by a role of its own that is no superuser: the superuser only
+   * creates the two. A cluster made by an earlier version (the database the superuser's) is handed
+   * over: the database and every relation in it change owner.
+   */
+  private static String preparePlatformDatabase(EmbeddedPostgres postgres) {
+    try (Connection connection = postgres.getPostgresDatabase().getConnection();
         Statement statement = connection.createStatement()) {
-      try (ResultSet rs =
-          statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
-        if (!rs.next()) {
-          statement.execute("CREATE DATABASE " + DATABASE + " TEMPLATE template0 ENCODING 'UTF8'");
-        }
+      if (!exists(statement, "SELECT 1 FROM pg_roles WHERE rolname = '" + ROLE + "'")) {
+        statement.execute(
+            "CREATE ROLE "
+                + ROLE
+                + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
+      }
+      if (!exists(statement, "SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+        statement.execute(
+            "CREATE DATABASE "
+                + DATABASE
+                + " OWNER "
+                + ROLE
+                + " TEMPLATE template0 ENCODING 'UTF8'");
+      } else if (!exists(
+          statement,
+          "SELECT 1 FROM pg_database WHERE datname = '"
+              + DATABASE
+              + "' AND pg_get_userbyid(datdba) = '"
+              + ROLE
+              + "'")) {
+        statement.execute("ALTER DATABASE " + DATABASE + " OWNER TO " + ROLE);
+        handOverRelations(postgres);
       }
       try (ResultSet rs = statement.executeQuery("SHOW server_version")) {
         rs.next();
@@ -86,6 +112,42 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("the embedded PostgreSQL refused a query: " + e, e);
+    }
+  }
+
+  /** Gives the platform role the tables, sequences and views an earlier version made. */
+  private static void handOverRelations(EmbeddedPostgres postgres) throws SQLException {
+    try (Connection connection = postgres.getDatabase(SUPERUSER, DATABASE).getConnection();
+        Statement statement = connection.createStatement()) {
+      log.info("handing the platform database over to the role {}", ROLE);
+      statement.execute(
+          """
+          DO $$
+          DECLARE r record;
+          BEGIN
+            FOR r IN
+              SELECT c.oid::regclass AS name FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+                AND n.nspname NOT LIKE 'pg\\_toast%'
+                AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+                AND pg_get_userbyid(c.relowner) <> '%ROLE%'
+                -- a serial's sequence goes with its table, and cannot change owner alone
+                AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d
+                         WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                           AND d.deptype IN ('a', 'i')))
+            LOOP
+              EXECUTE format('ALTER TABLE %s OWNER TO %ROLE%', r.name);
+            END LOOP;
+          END $$
+          """
+              .replace("%ROLE%", ROLE));
+    }
+  }
+
+  private static boolean exists(Statement statement, String query) throws SQLException {
+    try (ResultSet rs = statement.executeQuery(query)) {
+      return rs.next();
     }
   }
 
@@ -123,14 +185,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
   }
 
-  /** JDBC URL of the platform database, as the superuser. */
+  /** JDBC URL of the platform database (the cluster trusts loopback connections). */
   public String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + DATABASE;
   }
 
-  /** The superuser initdb created. */
+  /** The role the server connects as: it owns the platform database and is no superuser. */
   public String username() {
-    return "postgres";
+    return ROLE;
   }
 
   public int port() {

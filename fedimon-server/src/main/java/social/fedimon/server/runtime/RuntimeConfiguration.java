@@ -37,7 +37,12 @@ class RuntimeConfiguration {
     return EmbeddedPostgresServer.start(dataDirectory);
   }
 
+  /**
+   * Spring Boot's HikariCP, its settings bound from {@code spring.datasource.hikari.*} as Boot's
+   * own data source does (pool size, timeouts), after the URL and role set here.
+   */
   @Bean(destroyMethod = "close")
+  @org.springframework.boot.context.properties.ConfigurationProperties("spring.datasource.hikari")
   HikariDataSource dataSource(
       FedimonProperties properties, ObjectProvider<EmbeddedPostgresServer> embedded) {
     HikariDataSource dataSource = new HikariDataSource();
