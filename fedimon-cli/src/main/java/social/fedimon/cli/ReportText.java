@@ -31,7 +31,11 @@ final class ReportText {
               "If the backup really is that big, raise the limit (see --help); otherwise it is a bomb."),
           Map.entry("no-database", "Add a pg_dump of the Mastodon database to the archive."),
           Map.entry("multiple-databases", "Keep only the dump of the Mastodon database."),
-          Map.entry("no-env", "Add .env.production to the archive."));
+          Map.entry("no-env", "Add .env.production to the archive."),
+          Map.entry(
+              "cluster-dump",
+              "Nothing, if the listed roles and databases are not the instance's: its database"
+                  + " gets a role of its own here. A pg_dump of that database alone is smaller."));
 
   private ReportText() {}
 

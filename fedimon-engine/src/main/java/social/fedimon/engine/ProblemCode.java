@@ -27,6 +27,11 @@ public enum ProblemCode {
   UNKNOWN_MIGRATIONS(Severity.WARNING),
   MISSING_MEDIA(Severity.WARNING),
   UNSUPPORTED_STATEMENT(Severity.WARNING),
+  /**
+   * An extension of the contract: a cluster dump (pg_dumpall) of which one database is restored;
+   * its roles, settings and other databases are left out (the message lists them).
+   */
+  CLUSTER_DUMP(Severity.WARNING),
   /** An extension of the contract: restore stopped (the report says where and why). */
   RESTORE_FAILED(Severity.ERROR),
   /** An extension of the contract: the target database cannot be restored into as it is. */

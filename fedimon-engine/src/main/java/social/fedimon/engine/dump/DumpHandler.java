@@ -51,4 +51,15 @@ public interface DumpHandler {
 
   /** A warning (statements left out) or the reason the dump is refused. */
   void problem(Problem problem);
+
+  /**
+   * A cluster dump (pg_dumpall) holds several databases, each after its {@code \connect}: the
+   * handler for {@code database}'s statements and data, or empty to read past them (the default).
+   */
+  default java.util.Optional<DumpHandler> database(String database) {
+    return java.util.Optional.empty();
+  }
+
+  /** At the end of a cluster dump: what it held, of which only databases were handed on. */
+  default void cluster(ClusterContents contents) {}
 }

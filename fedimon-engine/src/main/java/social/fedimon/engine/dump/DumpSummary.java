@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import social.fedimon.engine.Problem;
+import social.fedimon.engine.ProblemCode;
 
 /**
  * Reads a dump without restoring it: what it says of itself, the exact number of rows of every
@@ -26,6 +27,10 @@ public final class DumpSummary implements DumpHandler {
   private final SortedSet<String> migrations = new TreeSet<>();
   private final List<Problem> problems = new ArrayList<>();
   private final Map<String, List<String>> columns = new TreeMap<>();
+  private final SortedSet<String> tables = new TreeSet<>();
+  // a cluster dump's databases, each read into a summary of its own
+  private final Map<String, DumpSummary> databases = new java.util.LinkedHashMap<>();
+  private @Nullable String chosenDatabase;
   private social.fedimon.engine.mastodon.MediaReferences media =
       new social.fedimon.engine.mastodon.MediaReferences();
   private final boolean countRows;
@@ -92,6 +97,7 @@ public final class DumpSummary implements DumpHandler {
   @Override
   public void tableData(String table, String copyStatement, InputStream rows) throws IOException {
     String name = tableName(table);
+    tables.add(name);
     List<String> names = copyColumns(copyStatement);
     if (!names.isEmpty()) {
       columns.put(name, names);
@@ -122,6 +128,108 @@ public final class DumpSummary implements DumpHandler {
   @Override
   public void problem(Problem problem) {
     problems.add(problem);
+  }
+
+  /** Tables whose data the dump holds (every table pg_dump dumps, even empty). */
+  private boolean holdsMastodon() {
+    return tables.containsAll(List.of("accounts", "statuses", "schema_migrations"));
+  }
+
+  @Override
+  public java.util.Optional<DumpHandler> database(String database) {
+    return java.util.Optional.of(
+        databases.computeIfAbsent(database, d -> new DumpSummary(countRows)));
+  }
+
+  /**
+   * Picks the cluster dump's database to restore: the one holding Mastodon's tables. Its summary
+   * becomes this one's; the rest of the cluster is listed in a {@code cluster-dump} warning.
+   */
+  @Override
+  public void cluster(ClusterContents contents) {
+    List<String> mastodon =
+        databases.entrySet().stream()
+            .filter(e -> e.getValue().holdsMastodon())
+            .map(Map.Entry::getKey)
+            .toList();
+    String all = String.join(", ", contents.databases());
+    if (mastodon.isEmpty()) {
+      problems.add(
+          Problem.of(
+              ProblemCode.NO_DATABASE,
+              "this is a cluster dump (pg_dumpall) of the databases "
+                  + all
+                  + ", and none of them holds Mastodon's tables (accounts, statuses,"
+                  + " schema_migrations)"));
+      return;
+    }
+    if (mastodon.size() > 1) {
+      problems.add(
+          Problem.of(
+              ProblemCode.MULTIPLE_DATABASES,
+              "this is a cluster dump (pg_dumpall) in which "
+                  + mastodon.size()
+                  + " databases hold Mastodon's tables ("
+                  + String.join(", ", mastodon)
+                  + "): dump the instance's own with pg_dump -d NAME, or remove the others"));
+      return;
+    }
+    chosenDatabase = mastodon.get(0);
+    adopt(databases.get(chosenDatabase));
+    problems.add(Problem.of(ProblemCode.CLUSTER_DUMP, clusterNote(contents)));
+  }
+
+  private String clusterNote(ClusterContents contents) {
+    List<String> others = new ArrayList<>(contents.databases());
+    others.remove(chosenDatabase);
+    List<String> left = new ArrayList<>();
+    if (!contents.roles().isEmpty()) {
+      left.add(listed("role", contents.roles()));
+    }
+    if (!contents.settings().isEmpty()) {
+      left.add(contents.settings().size() + " role and database settings");
+    }
+    if (!contents.tablespaces().isEmpty()) {
+      left.add(listed("tablespace", contents.tablespaces()));
+    }
+    if (!others.isEmpty()) {
+      left.add(listed("other database", others));
+    }
+    return "this is a cluster dump (pg_dumpall): the database "
+        + chosenDatabase
+        + " holds Mastodon's tables and is the one restored"
+        + (left.isEmpty() ? "" : "; left out: " + String.join("; ", left))
+        + " (the instance's database gets its own role and settings here)";
+  }
+
+  private static String listed(String what, List<String> names) {
+    int shown = Math.min(names.size(), 20);
+    return names.size()
+        + " "
+        + what
+        + (names.size() == 1 ? "" : "s")
+        + " ("
+        + String.join(", ", names.subList(0, shown))
+        + (names.size() > shown ? ", ..." : "")
+        + ")";
+  }
+
+  /** Takes over a cluster dump's chosen database's summary as this one. */
+  private void adopt(DumpSummary chosen) {
+    description = chosen.description;
+    rowCounts.putAll(chosen.rowCounts);
+    migrations.addAll(chosen.migrations);
+    problems.addAll(chosen.problems);
+    columns.putAll(chosen.columns);
+    tables.addAll(chosen.tables);
+    media = chosen.media;
+    postData.addAll(chosen.postData);
+    statements += chosen.statements;
+  }
+
+  /** In a cluster dump (pg_dumpall), the database chosen for restoring. */
+  public java.util.Optional<String> chosenDatabase() {
+    return java.util.Optional.ofNullable(chosenDatabase);
   }
 
   public @Nullable DumpDescription description() {

@@ -48,6 +48,7 @@ public final class RestoringHandler implements DumpHandler, AutoCloseable {
 
   private final @Nullable List<String> plannedPostData;
   private @Nullable PostDataRunner postDataRunner;
+  private @Nullable String clusterDatabase;
 
   public RestoringHandler(
       RestoreTarget target, Connection main, int jobs, RestoreListener listener) {
@@ -69,6 +70,22 @@ public final class RestoringHandler implements DumpHandler, AutoCloseable {
     this.jobs = jobs;
     this.listener = listener;
     this.plannedPostData = plannedPostData == null ? null : List.copyOf(plannedPostData);
+  }
+
+  /**
+   * For a cluster dump (pg_dumpall): the one database whose statements and data are restored (the
+   * first pass chose it); the others are read past.
+   */
+  public RestoringHandler restoringOnly(@Nullable String database) {
+    this.clusterDatabase = database;
+    return this;
+  }
+
+  @Override
+  public java.util.Optional<DumpHandler> database(String database) {
+    return database.equals(clusterDatabase)
+        ? java.util.Optional.of(this)
+        : java.util.Optional.empty();
   }
 
   @Override

@@ -102,6 +102,17 @@ public final class SqlGuard {
     }
   }
 
+  /** The database a {@code \connect} meta-command names, if {@code text} is one. */
+  static java.util.Optional<String> connectTarget(String text) {
+    Matcher connect = CONNECT.matcher(text);
+    if (!connect.matches()) {
+      return java.util.Optional.empty();
+    }
+    String database =
+        connect.group(1) != null ? connect.group(1).replace("''", "'") : connect.group(2);
+    return java.util.Optional.of(unquote(database));
+  }
+
   /** Decides on a psql meta-command. */
   public GuardDecision metaCommand(String text, long line) {
     String command = text.split("\\s+", 2)[0];
@@ -463,6 +474,11 @@ public final class SqlGuard {
 
   private static @Nullable String databaseName(List<String> words) {
     return words.size() > 2 ? words.get(2).toLowerCase(Locale.ROOT) : null;
+  }
+
+  /** A name as written in SQL, its double quotes taken off. */
+  static String unquoteName(String name) {
+    return unquote(name);
   }
 
   private static String unquote(String name) {

@@ -68,6 +68,7 @@ public final class SqlLexer {
   private String lastTocType = "";
   private @org.jspecify.annotations.Nullable String dumpedFrom;
   private @org.jspecify.annotations.Nullable String dumpedBy;
+  private boolean clusterDump;
 
   public SqlLexer(InputStream in) {
     this.in = in;
@@ -194,9 +195,16 @@ public final class SqlLexer {
     return dumpedBy;
   }
 
+  /** Whether pg_dumpall's header was read: "-- PostgreSQL database cluster dump". */
+  public boolean clusterDump() {
+    return clusterDump;
+  }
+
   private void noteTocComment(String comment) {
     // the comment text starts after the first '-': "- Dumped from database version 15.4"
-    if (comment.startsWith("- Dumped from database version ")) {
+    if (comment.strip().equals("- PostgreSQL database cluster dump")) {
+      clusterDump = true;
+    } else if (comment.startsWith("- Dumped from database version ")) {
       dumpedFrom = versionOf(comment.substring("- Dumped from database version ".length()));
     } else if (comment.startsWith("- Dumped by pg_dump version ")) {
       dumpedBy = versionOf(comment.substring("- Dumped by pg_dump version ".length()));

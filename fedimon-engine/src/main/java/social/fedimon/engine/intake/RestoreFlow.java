@@ -138,7 +138,8 @@ public final class RestoreFlow {
       undo.media = media;
       try (RestoringHandler handler =
           new RestoringHandler(
-              target, main, options.jobs(), listener, dump.get().summary().postDataStatements())) {
+                  target, main, options.jobs(), listener, dump.get().summary().postDataStatements())
+              .restoringOnly(dump.get().summary().chosenDatabase().orElse(null))) {
         Optional<Path> bareCustom =
             dump.get().format() == DumpFormat.CUSTOM && report.layers().isEmpty()
                 ? source.file()

@@ -170,12 +170,16 @@ class MediaSyncTest {
     Path root = mediaTree(10);
     S3Settings settings = S3ProxyFixture.newBucket();
     try (FileObjectStore folder = new FileObjectStore(root);
-        S3ObjectStore bucket = S3ObjectStore.connect(settings)) {
+        S3ObjectStore bucket =
+            S3ObjectStore.connect(
+                settings, S3ObjectStore.Requests.LEAN, java.time.Clock.systemUTC())) {
       assertThat(MediaSync.sync(folder, bucket, 4, n -> {}).files()).isEqualTo(11);
     }
 
     try (FileObjectStore folder = new FileObjectStore(root);
-        S3ObjectStore bucket = S3ObjectStore.connect(settings)) {
+        S3ObjectStore bucket =
+            S3ObjectStore.connect(
+                settings, S3ObjectStore.Requests.LEAN, java.time.Clock.systemUTC())) {
       MediaSync.Result second = MediaSync.sync(folder, bucket, 4, n -> {});
 
       assertThat(second.files()).isZero();
@@ -187,7 +191,9 @@ class MediaSyncTest {
     Path changed = root.resolve("media_attachments/files/000/000/004/original/f4.png");
     Files.write(changed, new byte[] {1, 2, 3});
     try (FileObjectStore folder = new FileObjectStore(root);
-        S3ObjectStore bucket = S3ObjectStore.connect(settings)) {
+        S3ObjectStore bucket =
+            S3ObjectStore.connect(
+                settings, S3ObjectStore.Requests.LEAN, java.time.Clock.systemUTC())) {
       MediaSync.Result third = MediaSync.sync(folder, bucket, 4, n -> {});
 
       assertThat(third.files()).isEqualTo(1);
