@@ -25,10 +25,12 @@ public final class PlainDumpReader {
 
   public void read(InputStream in, DumpHandler handler) throws IOException {
     SqlLexer lexer = new SqlLexer(in);
+    Items items = new Items(lexer);
     Section section = new Section(handler);
     Cluster cluster = null;
     String pendingCopy = null;
-    for (SqlLexer.Item item = lexer.next(); item != null; item = lexer.next()) {
+    for (SqlLexer.Item item = items.next(); item != null; item = items.next()) {
+      section.announced(lexer.takeDataAnnounced());
       if (cluster == null && lexer.clusterDump()) {
         // pg_dumpall: its globals first, then each database after its \connect
         cluster = new Cluster();
@@ -38,6 +40,7 @@ public final class PlainDumpReader {
         java.util.Optional<String> database =
             cluster == null ? java.util.Optional.empty() : SqlGuard.connectTarget(meta.text());
         if (database.isPresent()) {
+          section.finish();
           cluster.databases.add(database.get());
           section = new Section(handler.database(database.get()).orElse(null));
           continue;
@@ -63,13 +66,31 @@ public final class PlainDumpReader {
         boolean copy =
             normalized.regionMatches(true, 0, "COPY", 0, 4)
                 && decision instanceof GuardDecision.Run;
+        Section current = section;
+        if (decision instanceof GuardDecision.Run) {
+          InsertRows.tableColumns(normalized)
+              .ifPresent(list -> current.tableColumns.put(createdTable(normalized), list));
+        }
+        java.util.Optional<InsertRows> rows =
+            decision instanceof GuardDecision.Run && !copy
+                ? InsertRows.parse(statement.sql(), lexer.standardConformingStrings())
+                    .map(r -> current.withTableColumns(r))
+                : java.util.Optional.empty();
         if (copy) {
           pendingCopy = statement.sql();
+        } else if (rows.isPresent()) {
+          // pg_dump --inserts: its rows go in as COPY data, counted and checked as a COPY's
+          section.phase = DumpHandler.Phase.DATA;
+          InsertRun run = new InsertRun(rows.get(), items, lexer, section);
+          section.fed(rows.get().table());
+          section.handler.tableData(rows.get().table(), rows.get().copyStatement(), run);
+          Drain.all(run);
         } else {
           decide(decision, section.handler, statement.line(), section.phase);
         }
       } else if (item instanceof SqlLexer.CopyData data) {
         if (pendingCopy != null && section.handler != null) {
+          section.fed(tableOf(pendingCopy));
           section.handler.tableData(
               tableOf(pendingCopy), SqlGuard.normalize(pendingCopy), data.data());
         }
@@ -77,10 +98,103 @@ public final class PlainDumpReader {
         Drain.all(data.data());
       }
     }
+    section.announced(lexer.takeDataAnnounced());
+    section.finish();
     if (cluster != null) {
       handler.cluster(cluster.contents());
     } else {
       section.describe(lexer);
+    }
+  }
+
+  /** The lexer's items, with one that was read too far given back. */
+  private static final class Items {
+    private final SqlLexer lexer;
+    private SqlLexer.@org.jspecify.annotations.Nullable Item back;
+
+    Items(SqlLexer lexer) {
+      this.lexer = lexer;
+    }
+
+    SqlLexer.@org.jspecify.annotations.Nullable Item next() throws IOException {
+      if (back != null) {
+        SqlLexer.Item item = back;
+        back = null;
+        return item;
+      }
+      return lexer.next();
+    }
+
+    void giveBack(SqlLexer.Item item) {
+      back = item;
+    }
+  }
+
+  /**
+   * The rows of consecutive INSERT statements into one table, as COPY text: the statements after
+   * the first are read as the data is, until one is not an INSERT into the same table and columns
+   * (that one is given back to the reader). Each goes through the guard as any statement does.
+   */
+  private final class InsertRun extends social.fedimon.engine.archive.BulkInputStream {
+    private final InsertRows first;
+    private final Items items;
+    private final SqlLexer lexer;
+    private byte[] buffer = new byte[0];
+    private int position;
+    private boolean ended;
+
+    private final Section section;
+
+    InsertRun(InsertRows first, Items items, SqlLexer lexer, Section section) {
+      this.first = first;
+      this.items = items;
+      this.lexer = lexer;
+      this.section = section;
+      take(first);
+    }
+
+    private void take(InsertRows rows) {
+      StringBuilder text = new StringBuilder();
+      for (String line : rows.lines()) {
+        text.append(line).append('\n');
+      }
+      buffer = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      position = 0;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      while (position == buffer.length) {
+        if (ended || !refill()) {
+          ended = true;
+          return -1;
+        }
+      }
+      int n = Math.min(len, buffer.length - position);
+      System.arraycopy(buffer, position, b, off, n);
+      position += n;
+      return n;
+    }
+
+    private boolean refill() throws IOException {
+      SqlLexer.Item item = items.next();
+      if (item == null) {
+        return false;
+      }
+      if (item instanceof SqlLexer.Statement statement) {
+        java.util.Optional<InsertRows> rows =
+            InsertRows.parse(statement.sql(), lexer.standardConformingStrings())
+                .map(
+                    r -> r.withColumns(section.tableColumns.get(DumpSummary.tableName(r.table()))));
+        if (rows.isPresent()
+            && rows.get().sameTarget(first)
+            && guard.statement(statement.sql(), statement.line()) instanceof GuardDecision.Run) {
+          take(rows.get());
+          return true;
+        }
+      }
+      items.giveBack(item);
+      return false;
     }
   }
 
@@ -94,8 +208,48 @@ public final class PlainDumpReader {
       this.handler = handler;
     }
 
+    // column lists of the tables created, for INSERTs without one
+    final java.util.Map<String, String> tableColumns = new java.util.HashMap<>();
+    // tables whose data pg_dump announced, and those that got some (COPY or INSERT)
+    private final java.util.Map<String, String> announced = new java.util.LinkedHashMap<>();
+    private final java.util.Set<String> fed = new java.util.HashSet<>();
+
     DumpHandler or(DumpHandler fallback) {
       return handler == null ? fallback : handler;
+    }
+
+    /** The rows with their table's column list, when the INSERT had none. */
+    InsertRows withTableColumns(InsertRows rows) {
+      return rows.withColumns(tableColumns.get(DumpSummary.tableName(rows.table())));
+    }
+
+    void announced(List<String> tables) {
+      for (String table : tables) {
+        announced.putIfAbsent(DumpSummary.tableName(table), table);
+      }
+    }
+
+    void fed(String table) {
+      fed.add(DumpSummary.tableName(table));
+    }
+
+    /**
+     * An announced table that got no data is empty: an INSERT dump writes no statement for it, a
+     * COPY dump an empty COPY. It is handed on as an empty COPY, so both report it alike.
+     */
+    void finish() throws IOException {
+      if (handler == null) {
+        return;
+      }
+      for (java.util.Map.Entry<String, String> table : announced.entrySet()) {
+        if (!fed.contains(table.getKey())) {
+          handler.tableData(
+              table.getValue(),
+              "COPY " + table.getValue() + " FROM stdin;",
+              java.io.InputStream.nullInputStream());
+        }
+      }
+      announced.clear();
     }
 
     // pg_dump 17.6 writes \restrict before its version comments: describe at the first statement
@@ -175,6 +329,16 @@ public final class PlainDumpReader {
       handler.problem(reject.problem());
     }
   }
+
+  /** The table a {@code CREATE TABLE} statement names, as {@link DumpSummary#tableName}. */
+  private static String createdTable(String createTable) {
+    Matcher matcher = CREATED_TABLE.matcher(createTable);
+    return matcher.find() ? DumpSummary.tableName(matcher.group(1)) : "?";
+  }
+
+  private static final Pattern CREATED_TABLE =
+      Pattern.compile(
+          "(?is)^CREATE\\s+TABLE\\s+((?:\"(?:[^\"]|\"\")*\"|[^\\s(\"])+(?:\\.(?:\"(?:[^\"]|\"\")*\"|[^\\s(\"]+))?)");
 
   /** {@code public.accounts} from {@code COPY public.accounts (id, ...) FROM stdin;}. */
   static String tableOf(String copyStatement) {

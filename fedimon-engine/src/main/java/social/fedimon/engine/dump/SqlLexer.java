@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import social.fedimon.engine.ProblemCode;
@@ -69,12 +71,20 @@ public final class SqlLexer {
   private @org.jspecify.annotations.Nullable String dumpedFrom;
   private @org.jspecify.annotations.Nullable String dumpedBy;
   private boolean clusterDump;
+  // tables whose data pg_dump announced ("-- Data for Name: t; Type: TABLE DATA; Schema: s"),
+  // not yet taken by the reader: an INSERT dump writes nothing after it for an empty table
+  private final List<String> dataAnnounced = new ArrayList<>();
 
   public SqlLexer(InputStream in) {
     this.in = in;
   }
 
   /** psql's standard_conforming_strings: off makes backslash an escape in every string. */
+  /** Whether string literals are standard now (backslashes are plain characters in them). */
+  public boolean standardConformingStrings() {
+    return standardStrings;
+  }
+
   public void standardConformingStrings(boolean on) {
     this.standardStrings = on;
   }
@@ -195,6 +205,27 @@ public final class SqlLexer {
     return dumpedBy;
   }
 
+  /** Announced tables held at once: a reader takes them after every item. */
+  private static final int MAX_ANNOUNCED = 10_000;
+
+  /**
+   * The tables whose data pg_dump announced since the last call, as quoted qualified names: the
+   * reader learns of an empty table of an INSERT dump, which has no statement of its own.
+   */
+  public List<String> takeDataAnnounced() {
+    if (dataAnnounced.isEmpty()) {
+      return List.of();
+    }
+    List<String> taken = List.copyOf(dataAnnounced);
+    dataAnnounced.clear();
+    return taken;
+  }
+
+  /** An identifier as SQL needs it written: as it is when plain, else double-quoted. */
+  static String quoted(String name) {
+    return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
   /** Whether pg_dumpall's header was read: "-- PostgreSQL database cluster dump". */
   public boolean clusterDump() {
     return clusterDump;
@@ -215,6 +246,17 @@ public final class SqlLexer {
       if (type >= 0) {
         int end = comment.indexOf(';', type + 8);
         lastTocType = comment.substring(type + 8, end < 0 ? comment.length() : end);
+        int schema = comment.indexOf("; Schema: ", type);
+        if (comment.startsWith("- Data for Name: ")
+            && lastTocType.equals("TABLE DATA")
+            && schema >= 0
+            && dataAnnounced.size() < MAX_ANNOUNCED) {
+          String name = comment.substring("- Data for Name: ".length(), type);
+          int schemaEnd = comment.indexOf(';', schema + 10);
+          String schemaName =
+              comment.substring(schema + 10, schemaEnd < 0 ? comment.length() : schemaEnd);
+          dataAnnounced.add(quoted(schemaName) + "." + quoted(name));
+        }
       }
     }
   }
