@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The threads that decode layers in parallel (bzip2 blocks, xz blocks, LZMA2 segments, age chunks)
  * and read streams ahead of their consumers (zstd, OpenPGP, the dump), shared by every archive a
  * caller reads: the caller makes one, sized as it likes, and hands it to each read. Four reads at
- * once with one instance of size n use at most n decoding threads and n read-ahead threads, not
- * four times as many.
+ * once with one instance use at most its decoding threads and its read-ahead threads, not four
+ * times as many.
  *
  * <p>Decoding threads are daemons and end after a few idle seconds, so an instance that is no
  * longer used leaks nothing; {@link #close()} stops them at once. A read-ahead that finds every
@@ -27,6 +27,7 @@ public final class DecoderThreads implements AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final int size;
+  private final int readerPlaces;
   private final ThreadPoolExecutor decoders;
   private final Semaphore readers;
   private final String name;
@@ -36,7 +37,16 @@ public final class DecoderThreads implements AutoCloseable {
    * @param size decoding threads at most, and read-ahead threads at most (at least 1)
    */
   public DecoderThreads(int size) {
+    this(size, size);
+  }
+
+  /**
+   * @param size decoding threads at most (at least 1)
+   * @param readerPlaces read-ahead threads at most (0: every read-ahead reads inline)
+   */
+  public DecoderThreads(int size, int readerPlaces) {
     this.size = Math.max(1, size);
+    this.readerPlaces = Math.max(0, readerPlaces);
     this.name = "fedimon-decode-" + INSTANCES.incrementAndGet();
     AtomicInteger number = new AtomicInteger();
     this.decoders =
@@ -52,17 +62,31 @@ public final class DecoderThreads implements AutoCloseable {
               return thread;
             });
     decoders.allowCoreThreadTimeOut(true);
-    this.readers = new Semaphore(this.size);
+    this.readers = new Semaphore(this.readerPlaces);
   }
 
-  /** One decoding thread per core: what a command that reads one archive at a time wants. */
+  /**
+   * What a command that reads one archive at a time wants: a decoding thread per core, and {@value
+   * #COMMAND_READER_PLACES} read-ahead threads (an OpenPGP archive's pipeline has three
+   * read-aheads: decryption, inflation, the dump), as it had before the threads were shared.
+   */
   public static DecoderThreads perCore() {
-    return new DecoderThreads(Runtime.getRuntime().availableProcessors());
+    return new DecoderThreads(Runtime.getRuntime().availableProcessors(), COMMAND_READER_PLACES);
   }
 
-  /** The most decoding threads (and the most read-ahead threads) this instance runs at once. */
+  /**
+   * Read-ahead threads of a command: the most a read nests (OpenPGP, inflate, the dump), plus one.
+   */
+  static final int COMMAND_READER_PLACES = 4;
+
+  /** The most decoding threads this instance runs at once. */
   public int size() {
     return size;
+  }
+
+  /** The most read-ahead threads this instance runs at once. */
+  public int readerPlaces() {
+    return readerPlaces;
   }
 
   <T> Future<T> submit(Callable<T> task) {
