@@ -38,3 +38,26 @@ warm_up() {
     sleep 0.5
   done
 }
+
+# Starts S3Proxy on loopback port $1 with a filesystem backend in folder $2 (identity bench,
+# credential bench-secret), waits until it listens, and stops it when the script exits.
+start_s3proxy() {
+  local port="$1" base="$2" jar
+  jar=$(ls "$REPO"/fedimon-engine/target/tools/s3proxy.jar 2> /dev/null || ls ~/.m2/repository/org/gaul/s3proxy/*/s3proxy-*-jar-with-dependencies.jar | head -1)
+  mkdir -p "$base"
+  cat > "$base/../s3proxy.properties" << PROPS
+s3proxy.endpoint=http://127.0.0.1:$port
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=bench
+s3proxy.credential=bench-secret
+jclouds.provider=filesystem
+jclouds.identity=bench
+jclouds.credential=bench-secret
+jclouds.filesystem.basedir=$base
+PROPS
+  java -Xmx384m -jar "$jar" --properties "$base/../s3proxy.properties" > "$base/../s3proxy.log" 2>&1 &
+  S3PID=$!
+  trap 'kill $S3PID 2> /dev/null || true' EXIT
+  for _ in $(seq 1 100); do (echo > /dev/tcp/127.0.0.1/"$port") 2> /dev/null && break; sleep 0.2; done
+}
+

@@ -44,22 +44,8 @@ fi
 $PSQL -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$TENANT') THEN CREATE ROLE $TENANT LOGIN; END IF; END \$\$" postgres > /dev/null
 
 # S3Proxy, fresh buckets each run
-S3JAR=$(ls "$REPO"/fedimon-engine/target/tools/s3proxy.jar 2> /dev/null || ls ~/.m2/repository/org/gaul/s3proxy/*/s3proxy-*-jar-with-dependencies.jar | head -1)
-rm -rf objects && mkdir -p objects
-cat > s3proxy.properties << PROPS
-s3proxy.endpoint=http://127.0.0.1:$PORT
-s3proxy.authorization=aws-v2-or-v4
-s3proxy.identity=bench
-s3proxy.credential=bench-secret
-jclouds.provider=filesystem
-jclouds.identity=bench
-jclouds.credential=bench-secret
-jclouds.filesystem.basedir=$DATA/objects
-PROPS
-java -Xmx384m -jar "$S3JAR" --properties s3proxy.properties > s3proxy.log 2>&1 &
-S3PID=$!
-trap 'kill $S3PID 2> /dev/null || true' EXIT
-for _ in $(seq 1 100); do (echo > /dev/tcp/127.0.0.1/$PORT) 2> /dev/null && break; sleep 0.2; done
+rm -rf objects
+start_s3proxy "$PORT" "$DATA/objects"
 
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret AWS_DEFAULT_REGION=us-east-1
 export AWS_ENDPOINT_URL=http://127.0.0.1:$PORT

@@ -105,14 +105,7 @@ final class AgeArmor extends BulkInputStream {
     }
     int padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
     for (int i = 0; i < text.length() - padding; i++) {
-      char c = text.charAt(i);
-      boolean alphabet =
-          (c >= 'A' && c <= 'Z')
-              || (c >= 'a' && c <= 'z')
-              || (c >= '0' && c <= '9')
-              || c == '+'
-              || c == '/';
-      if (!alphabet) {
+      if (!AgeHeader.base64(text.charAt(i))) {
         throw new Malformed("a line holds a character that is not base64");
       }
     }

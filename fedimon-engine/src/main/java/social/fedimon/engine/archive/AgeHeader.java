@@ -155,14 +155,7 @@ record AgeHeader(List<Stanza> stanzas, byte[] macInput, byte[] mac) {
    */
   static byte[] decode(String text, String what) throws Malformed {
     for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      boolean alphabet =
-          (c >= 'A' && c <= 'Z')
-              || (c >= 'a' && c <= 'z')
-              || (c >= '0' && c <= '9')
-              || c == '+'
-              || c == '/';
-      if (!alphabet) {
+      if (!AgeHeader.base64(text.charAt(i))) {
         throw new Malformed(what + " is not unpadded base64");
       }
     }
@@ -174,6 +167,15 @@ record AgeHeader(List<Stanza> stanzas, byte[] macInput, byte[] mac) {
       throw new Malformed(what + " is not canonical base64");
     }
     return bytes;
+  }
+
+  /** Whether {@code c} is of the standard base64 alphabet (RFC 4648, 4), padding aside. */
+  static boolean base64(char c) {
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '+'
+        || c == '/';
   }
 
   /** The header's lines, read one byte at a time so that nothing after the header is consumed. */

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,8 +26,8 @@ import social.fedimon.engine.dump.RestoreTarget;
 import social.fedimon.engine.dump.TargetDatabase;
 import social.fedimon.engine.media.FileObjectStore;
 import social.fedimon.engine.media.ObjectStore;
-import social.fedimon.engine.media.StoredObject;
 import social.fedimon.engine.testing.FixtureDatabase;
+import social.fedimon.engine.testing.ForwardingStore;
 import social.fedimon.engine.testing.MastodonDatabase;
 import social.fedimon.engine.testing.Tools;
 
@@ -171,75 +170,16 @@ class DamageAtTheEndTest {
   }
 
   /** A store that counts what was stored in it. */
-  private static final class CountingStore implements ObjectStore {
-    private final ObjectStore store;
+  private static final class CountingStore extends ForwardingStore {
     final AtomicInteger stored = new AtomicInteger();
 
     CountingStore(ObjectStore store) {
-      this.store = store;
+      super(store);
     }
 
     @Override
-    public void put(String key, byte[] bytes, String contentType) {
-      store.put(key, bytes, contentType);
+    protected void beforeWrite() {
       stored.incrementAndGet();
-    }
-
-    @Override
-    public void put(String key, Path file, String contentType) {
-      store.put(key, file, contentType);
-      stored.incrementAndGet();
-    }
-
-    @Override
-    public void put(
-        String key,
-        InputStream content,
-        long length,
-        String contentType,
-        Map<String, String> metadata) {
-      store.put(key, content, length, contentType, metadata);
-      stored.incrementAndGet();
-    }
-
-    @Override
-    public Upload startUpload(String key, String contentType, Map<String, String> metadata) {
-      return store.startUpload(key, contentType, metadata);
-    }
-
-    @Override
-    public Stream<StoredObject> list(String prefix) {
-      return store.list(prefix);
-    }
-
-    @Override
-    public Optional<StoredObject> head(String key) {
-      return store.head(key);
-    }
-
-    @Override
-    public InputStream open(String key) {
-      return store.open(key);
-    }
-
-    @Override
-    public void delete(String key) {
-      store.delete(key);
-    }
-
-    @Override
-    public void checkReachable() {
-      store.checkReachable();
-    }
-
-    @Override
-    public String location() {
-      return store.location();
-    }
-
-    @Override
-    public void close() {
-      store.close();
     }
   }
 }

@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import social.fedimon.engine.testing.ForwardingStore;
 import social.fedimon.engine.testing.S3ProxyFixture;
 
 /** Copies between a folder and buckets on a real S3 API (S3Proxy), with multipart and resumes. */
@@ -237,83 +238,27 @@ class MediaSyncTest {
   }
 
   /** A store that starts refusing writes after a number of them, as a dropped link would. */
-  private static final class FailingAfter implements ObjectStore {
-    private final ObjectStore store;
+  private static final class FailingAfter extends ForwardingStore {
     private final int limit;
     private final AtomicInteger calls;
     final AtomicInteger listings = new AtomicInteger();
 
     FailingAfter(ObjectStore store, int limit, AtomicInteger calls) {
-      this.store = store;
+      super(store);
       this.limit = limit;
       this.calls = calls;
     }
 
-    private void count() {
+    @Override
+    protected void beforeWrite() {
       if (calls.incrementAndGet() > limit) {
         throw new ObjectStoreException(store.location(), "connection reset");
       }
     }
 
     @Override
-    public void put(String key, byte[] bytes, String contentType) {
-      count();
-      store.put(key, bytes, contentType);
-    }
-
-    @Override
-    public void put(String key, Path file, String contentType) {
-      count();
-      store.put(key, file, contentType);
-    }
-
-    @Override
-    public void put(
-        String key,
-        InputStream content,
-        long length,
-        String contentType,
-        java.util.Map<String, String> metadata) {
-      count();
-      store.put(key, content, length, contentType, metadata);
-    }
-
-    @Override
-    public Upload startUpload(
-        String key, String contentType, java.util.Map<String, String> metadata) {
-      count();
-      return store.startUpload(key, contentType, metadata);
-    }
-
-    @Override
-    public java.util.stream.Stream<StoredObject> list(String prefix) {
+    protected void beforeList() {
       listings.incrementAndGet();
-      return store.list(prefix);
-    }
-
-    @Override
-    public java.util.Optional<StoredObject> head(String key) {
-      return store.head(key);
-    }
-
-    @Override
-    public InputStream open(String key) {
-      return store.open(key);
-    }
-
-    @Override
-    public void delete(String key) {
-      store.delete(key);
-    }
-
-    @Override
-    public void checkReachable() {
-      store.checkReachable();
-    }
-
-    @Override
-    public String location() {
-      return store.location();
     }
 
     @Override
