@@ -252,9 +252,7 @@ public final class ArchiveReader {
             frame.layer(),
             frame.depth(),
             declaredSize);
-    if (social.fedimon.engine.mastodon.MediaLayout.locate(name).isPresent()) {
-      // a media file is the instance's data as it is, never a layer to open: a user's archive
-      // takeout under backups/ is a zip, and random bytes may look like any signature
+    if (walk.visitor.opaque(name)) {
       deliver(walk, content, chain);
       return;
     }

@@ -19,6 +19,15 @@ public interface EntryVisitor {
    */
   void file(ArchiveEntry entry, InputStream content) throws IOException;
 
+  /**
+   * Whether the entry {@code name} is data to hand over as it is, never a layer to open, whatever
+   * its first bytes look like (an instance's media: a user's archive takeout is a zip, and random
+   * bytes may look like any signature). The archive layer knows no such names; its caller does.
+   */
+  default boolean opaque(String name) {
+    return false;
+  }
+
   /** A directory entry. */
   default void directory(String name) {}
 

@@ -28,7 +28,7 @@ import social.fedimon.engine.mastodon.MediaLayout;
  * rest: by name and place for the env file and media, by content for dumps and for env files with
  * another name.
  */
-final class Classifier implements EntryVisitor {
+final class Classifier implements EntryVisitor, MediaAware {
 
   /** The name Mastodon gives its env file. */
   static final String ENV_FILE_NAME = ".env.production";

@@ -11,7 +11,6 @@ import social.fedimon.engine.archive.ArchiveEntry;
 import social.fedimon.engine.archive.ArchiveLimits;
 import social.fedimon.engine.archive.ArchiveReader;
 import social.fedimon.engine.archive.DecoderThreads;
-import social.fedimon.engine.archive.EntryVisitor;
 import social.fedimon.engine.archive.Secrets;
 import social.fedimon.engine.archive.Source;
 import social.fedimon.engine.dump.RestoreFailed;
@@ -54,7 +53,7 @@ final class MediaPass implements AutoCloseable {
                 new ArchiveReader(limits, secrets, threads)
                     .read(
                         source,
-                        new EntryVisitor() {
+                        new MediaAware() {
                           @Override
                           public void file(ArchiveEntry entry, InputStream content)
                               throws IOException {

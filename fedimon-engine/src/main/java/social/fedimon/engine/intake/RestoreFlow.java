@@ -266,7 +266,7 @@ public final class RestoreFlow {
   }
 
   /** The second pass: feeds the chosen dump to the restoring handler, ignores the rest. */
-  private final class Pass implements EntryVisitor {
+  private final class Pass implements EntryVisitor, MediaAware {
     private final DumpFinder.Found dump;
     private final SqlGuard guard;
     private final RestoringHandler handler;

@@ -19,7 +19,6 @@ import social.fedimon.engine.Problem;
 import social.fedimon.engine.archive.ArchiveEntry;
 import social.fedimon.engine.archive.ArchiveLimits;
 import social.fedimon.engine.archive.ArchiveReader;
-import social.fedimon.engine.archive.EntryVisitor;
 import social.fedimon.engine.archive.Secrets;
 import social.fedimon.engine.archive.Source;
 import social.fedimon.engine.testing.Inspections;
@@ -61,7 +60,8 @@ class MediaEntriesTest {
     new ArchiveReader(ArchiveLimits.DEFAULTS, Secrets.none())
         .read(
             Source.of(archive),
-            new EntryVisitor() {
+            // what intake's visitors are: media files are theirs to take as they are
+            new MediaAware() {
               @Override
               public void file(ArchiveEntry entry, InputStream content) throws IOException {
                 delivered.put(entry.name(), content.readAllBytes());
