@@ -32,6 +32,7 @@ public final class DecoderThreads implements AutoCloseable {
   private final Semaphore readers;
   private final String name;
   private final AtomicInteger readerNumber = new AtomicInteger();
+  private final AtomicInteger peakReaders = new AtomicInteger();
 
   /**
    * @param size decoding threads at most, and read-ahead threads at most (at least 1)
@@ -104,6 +105,7 @@ public final class DecoderThreads implements AutoCloseable {
     if (!readers.tryAcquire()) {
       return null;
     }
+    peakReaders.accumulateAndGet(readerPlaces - readers.availablePermits(), Math::max);
     Thread thread =
         new Thread(
             () -> {
@@ -122,6 +124,21 @@ public final class DecoderThreads implements AutoCloseable {
       throw e;
     }
     return thread;
+  }
+
+  /** The most decoding threads that ran at once so far (for monitoring and tests). */
+  public int peakDecoders() {
+    return decoders.getLargestPoolSize();
+  }
+
+  /** The most read-ahead threads that ran at once so far. */
+  public int peakReaders() {
+    return peakReaders.get();
+  }
+
+  /** Read-ahead threads started so far. */
+  public int readersStarted() {
+    return readerNumber.get();
   }
 
   /** Stops the decoding threads; streams still reading with this instance fail. */
