@@ -31,8 +31,7 @@ public final class DumpSummary implements DumpHandler {
   // a cluster dump's databases, each read into a summary of its own
   private final Map<String, DumpSummary> databases = new java.util.LinkedHashMap<>();
   private @Nullable String chosenDatabase;
-  private social.fedimon.engine.mastodon.MediaReferences media =
-      new social.fedimon.engine.mastodon.MediaReferences();
+  private final RowReader rowReader;
   private final boolean countRows;
   private boolean counted;
   private final List<String> postData = new ArrayList<>();
@@ -40,7 +39,7 @@ public final class DumpSummary implements DumpHandler {
       java.util.regex.Pattern.compile("(?is)^COPY\\s+\\S+\\s*\\((.*)\\)\\s+FROM\\s+stdin;?$");
   private long statements;
 
-  /** A summary that counts every table's rows and notes the media files they name. */
+  /** A summary that counts every table's rows. */
   public DumpSummary() {
     this(true);
   }
@@ -51,8 +50,16 @@ public final class DumpSummary implements DumpHandler {
    *     then {@link #fill}s them in
    */
   public DumpSummary(boolean countRows) {
+    this(countRows, RowReader.NONE);
+  }
+
+  /**
+   * @param rowReader reads the values it picks from the rows this summary counts
+   */
+  public DumpSummary(boolean countRows, RowReader rowReader) {
     this.countRows = countRows;
     this.counted = countRows;
+    this.rowReader = rowReader;
   }
 
   /** Whether {@link #rowCounts} holds every table: counted here, or filled in by a restore. */
@@ -65,11 +72,10 @@ public final class DumpSummary implements DumpHandler {
     return countRows || tableName(table).equals("schema_migrations");
   }
 
-  /** Rows and media counted while restoring, in place of what this summary did not count. */
-  public void fill(Map<String, Long> rows, social.fedimon.engine.mastodon.MediaReferences media) {
+  /** Rows counted while restoring, in place of what this summary did not count. */
+  public void fill(Map<String, Long> rows) {
     rowCounts.clear();
     rowCounts.putAll(rows);
-    this.media = media;
     this.counted = true;
   }
 
@@ -106,14 +112,15 @@ public final class DumpSummary implements DumpHandler {
     if (!wantsData(table)) {
       return;
     }
-    java.util.Optional<social.fedimon.engine.mastodon.MediaReferences.Layout> layout =
-        social.fedimon.engine.mastodon.MediaReferences.layout(
-            name, columns.getOrDefault(name, List.of()));
     long count;
+    java.util.Optional<RowReader.Rows> picked =
+        migrationsTable
+            ? java.util.Optional.empty()
+            : rowReader.forTable(name, columns.getOrDefault(name, List.of()));
     if (migrationsTable) {
       count = readMigrations(rows);
-    } else if (layout.isPresent()) {
-      count = readMediaRows(layout.get(), rows);
+    } else if (picked.isPresent()) {
+      count = readPicked(picked.get(), rows);
     } else {
       count = countLines(rows);
     }
@@ -138,7 +145,8 @@ public final class DumpSummary implements DumpHandler {
   @Override
   public java.util.Optional<DumpHandler> database(String database) {
     return java.util.Optional.of(
-        databases.computeIfAbsent(database, d -> new DumpSummary(countRows)));
+        databases.computeIfAbsent(
+            database, d -> new DumpSummary(countRows, rowReader.forDatabase(d))));
   }
 
   /**
@@ -222,7 +230,6 @@ public final class DumpSummary implements DumpHandler {
     problems.addAll(chosen.problems);
     columns.putAll(chosen.columns);
     tables.addAll(chosen.tables);
-    media = chosen.media;
     postData.addAll(chosen.postData);
     statements += chosen.statements;
   }
@@ -298,10 +305,8 @@ public final class DumpSummary implements DumpHandler {
     return lines;
   }
 
-  private long readMediaRows(
-      social.fedimon.engine.mastodon.MediaReferences.Layout layout, InputStream rows)
-      throws IOException {
-    int[] selected = layout.selected();
+  private long readPicked(RowReader.Rows picked, InputStream rows) throws IOException {
+    int[] selected = picked.selected();
     java.io.BufferedReader reader =
         new java.io.BufferedReader(
             new java.io.InputStreamReader(rows, StandardCharsets.UTF_8), 1 << 16);
@@ -309,14 +314,9 @@ public final class DumpSummary implements DumpHandler {
     String line;
     while ((line = reader.readLine()) != null) {
       count++;
-      media.row(layout, CopyText.select(line, selected));
+      picked.row(CopyText.select(line, selected));
     }
     return count;
-  }
-
-  /** The local media files the rows refer to. */
-  public social.fedimon.engine.mastodon.MediaReferences media() {
-    return media;
   }
 
   private long readMigrations(InputStream rows) throws IOException {

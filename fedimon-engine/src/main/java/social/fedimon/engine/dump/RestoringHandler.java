@@ -42,7 +42,7 @@ public final class RestoringHandler implements DumpHandler, AutoCloseable {
   private final List<String> postData = new ArrayList<>();
   private final Map<String, Long> rowsLoaded = new LinkedHashMap<>();
   private final List<Problem> warnings = new ArrayList<>();
-  private final MediaRows mediaRows = new MediaRows();
+  private final PickedRows pickedRows;
   private CopyLoader loader;
   private String phase = "pre-data";
 
@@ -50,26 +50,24 @@ public final class RestoringHandler implements DumpHandler, AutoCloseable {
   private @Nullable PostDataRunner postDataRunner;
   private @Nullable String clusterDatabase;
 
-  public RestoringHandler(
-      RestoreTarget target, Connection main, int jobs, RestoreListener listener) {
-    this(target, main, jobs, listener, null);
-  }
-
   /**
    * @param plannedPostData the post-data statements the first pass saw: with them, a table's
    *     indexes start as soon as its data is in; the second pass must then meet exactly these
+   * @param rowReader reads the values it picks from the restored rows, on a thread of its own
    */
   public RestoringHandler(
       RestoreTarget target,
       Connection main,
       int jobs,
       RestoreListener listener,
-      @Nullable List<String> plannedPostData) {
+      @Nullable List<String> plannedPostData,
+      RowReader rowReader) {
     this.target = target;
     this.main = main;
     this.jobs = jobs;
     this.listener = listener;
     this.plannedPostData = plannedPostData == null ? null : List.copyOf(plannedPostData);
+    this.pickedRows = new PickedRows(rowReader);
   }
 
   /**
@@ -138,7 +136,7 @@ public final class RestoringHandler implements DumpHandler, AutoCloseable {
             copyStatement,
             table,
             rows,
-            mediaRows.forTable(name, DumpSummary.copyColumns(copyStatement)));
+            pickedRows.forTable(name, DumpSummary.copyColumns(copyStatement)));
     rowsLoaded.merge(table, rowCount, Long::sum);
     listener.tableDone(table, rowCount);
   }
@@ -227,9 +225,9 @@ public final class RestoringHandler implements DumpHandler, AutoCloseable {
     return rows;
   }
 
-  /** The local media files the restored rows name; call once, after {@link #finish}. */
-  public social.fedimon.engine.mastodon.MediaReferences mediaReferences() {
-    return mediaRows.finish();
+  /** Waits until the row reader has read every restored row; call once, after {@link #finish}. */
+  public void awaitRows() {
+    pickedRows.finish();
   }
 
   public List<Problem> warnings() {
@@ -238,7 +236,7 @@ public final class RestoringHandler implements DumpHandler, AutoCloseable {
 
   @Override
   public void close() {
-    mediaRows.close();
+    pickedRows.close();
     if (loader != null) {
       loader.close();
     }

@@ -57,6 +57,7 @@ final class DumpFinder {
       String engine,
       @Nullable String folder,
       DumpSummary summary,
+      MediaRowReader media,
       SqlGuard guard,
       @Nullable ArchiveToc toc) {}
 
@@ -124,6 +125,7 @@ final class DumpFinder {
             "postgresql",
             null,
             summary,
+            new MediaRowReader(),
             policy.newGuard(),
             null));
   }
@@ -139,13 +141,15 @@ final class DumpFinder {
               other.engine(),
               null,
               new DumpSummary(),
+              new MediaRowReader(),
               policy.newGuard(),
               null));
       return;
     }
     DumpFormat format = ((DumpSniffer.PostgreSql) kind).format();
     SqlGuard guard = policy.newGuard();
-    DumpSummary summary = new DumpSummary(countRows);
+    MediaRowReader media = new MediaRowReader();
+    DumpSummary summary = new DumpSummary(countRows, media);
     boolean toc = entry.fileName().equals("toc.dat") && format == DumpFormat.DIRECTORY;
     if (toc) {
       ArchiveToc archiveToc = TocFile.read(content);
@@ -156,7 +160,7 @@ final class DumpFinder {
           }) {
         TocFile.statements(archiveToc, guard, summary, section);
       }
-      found.add(tocDump(entry, guard, summary, archiveToc));
+      found.add(tocDump(entry, guard, summary, media, archiveToc));
       return;
     }
     if (format == DumpFormat.CUSTOM) {
@@ -166,10 +170,23 @@ final class DumpFinder {
     }
     found.add(
         new Found(
-            entry.name(), format, entry.compression(), "postgresql", null, summary, guard, null));
+            entry.name(),
+            format,
+            entry.compression(),
+            "postgresql",
+            null,
+            summary,
+            media,
+            guard,
+            null));
   }
 
-  private Found tocDump(ArchiveEntry entry, SqlGuard guard, DumpSummary summary, ArchiveToc toc) {
+  private Found tocDump(
+      ArchiveEntry entry,
+      SqlGuard guard,
+      DumpSummary summary,
+      MediaRowReader media,
+      ArchiveToc toc) {
     // a toc.dat at the root of a tar that is itself an entry (or the source) is pg_dump -Ft
     boolean rootOfTar =
         entry.enclosingLayer() == Layer.TAR
@@ -183,6 +200,7 @@ final class DumpFinder {
           "postgresql",
           entry.folder(),
           summary,
+          media,
           guard,
           toc);
     }
@@ -194,6 +212,7 @@ final class DumpFinder {
         "postgresql",
         entry.folder(),
         summary,
+        media,
         guard,
         toc);
   }

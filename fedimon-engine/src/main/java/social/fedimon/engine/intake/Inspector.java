@@ -111,11 +111,10 @@ public final class Inspector {
   }
 
   /** The report of {@code inspection} again, with rows and media counted by a restore. */
-  Report reportWith(
-      Inspection inspection,
-      Map<String, Long> rows,
-      social.fedimon.engine.mastodon.MediaReferences media) {
-    inspection.dump().orElseThrow().summary().fill(rows, media);
+  Report reportWith(Inspection inspection, Map<String, Long> rows, MediaRowReader media) {
+    DumpFinder.Found dump = inspection.dump().orElseThrow();
+    dump.summary().fill(rows);
+    dump.media().replaceWith(media);
     Classifier classifier = inspection.classifier();
     return report(classifier, classifier.readToEnd, expectations);
   }
@@ -225,7 +224,9 @@ public final class Inspector {
     if (postgres.size() != 1 || !found.readToEnd || !postgres.get(0).summary().counted()) {
       return found.media.report();
     }
-    social.fedimon.engine.mastodon.MediaReferences references = postgres.get(0).summary().media();
+    DumpFinder.Found dump = postgres.get(0);
+    social.fedimon.engine.mastodon.MediaReferences references =
+        dump.media().references(dump.summary().chosenDatabase());
     social.fedimon.engine.mastodon.MediaReferences.Missing missing =
         references.missingFrom(found.media.keys());
     if (missing.count() > 0) {
@@ -338,6 +339,7 @@ public final class Inspector {
         dump.engine(),
         dump.folder(),
         dump.summary(),
+        dump.media(),
         dump.guard(),
         dump.toc());
   }

@@ -136,9 +136,15 @@ public final class RestoreFlow {
               ? null
               : MediaPass.start(limits, secrets, source, options.mediaTo(), threads);
       undo.media = media;
+      MediaRowReader restoredMedia = new MediaRowReader();
       try (RestoringHandler handler =
           new RestoringHandler(
-                  target, main, options.jobs(), listener, dump.get().summary().postDataStatements())
+                  target,
+                  main,
+                  options.jobs(),
+                  listener,
+                  dump.get().summary().postDataStatements(),
+                  restoredMedia)
               .restoringOnly(dump.get().summary().chosenDatabase().orElse(null))) {
         Optional<Path> bareCustom =
             dump.get().format() == DumpFormat.CUSTOM && report.layers().isEmpty()
@@ -159,7 +165,8 @@ public final class RestoreFlow {
         handler.finish();
         listener.phase("verifying");
         Map<String, Long> expected = handler.rowsSent();
-        report = inspector.reportWith(inspection, expected, handler.mediaReferences());
+        handler.awaitRows();
+        report = inspector.reportWith(inspection, expected, restoredMedia);
         Map<String, Long> restored = handler.countRows();
         List<String> mismatches = new ArrayList<>();
         if (expected != null) {
