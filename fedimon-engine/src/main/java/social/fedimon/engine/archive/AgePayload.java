@@ -9,8 +9,6 @@ import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -83,14 +81,11 @@ final class AgePayload extends OrderedPieces {
 
   /** age's payload key: HKDF-SHA-256 of the file key, salted with the payload nonce. */
   static byte[] payloadKey(byte[] fileKey, byte[] nonce) throws GeneralSecurityException {
-    Mac hmac = Mac.getInstance("HmacSHA256");
-    hmac.init(new SecretKeySpec(nonce, "HmacSHA256"));
-    byte[] pseudoRandom = hmac.doFinal(fileKey);
-    hmac.init(new SecretKeySpec(pseudoRandom, "HmacSHA256"));
-    hmac.update("payload".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    hmac.update((byte) 1);
-    return hmac.doFinal(); // 32 bytes: one block of the expansion
+    return AgeKeys.hkdfSha256(fileKey, nonce, PAYLOAD_LABEL, 32);
   }
+
+  private static final byte[] PAYLOAD_LABEL =
+      "payload".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   @Override
   protected @Nullable InputStream nextPiece() throws IOException {
@@ -144,22 +139,16 @@ final class AgePayload extends OrderedPieces {
       counter += chunks;
       int sealedLength = length;
       boolean lastFlag = last && !cut;
-      inFlight.add(
-          submit(
-              () -> {
-                Piece piece = open(batch, sealedLength, whole, first, lastFlag);
-                return cut && piece.failure() == null
-                    ? new Piece(
-                        piece.plain(),
-                        piece.length(),
-                        new IOException("the age payload ends in the middle of a chunk"))
-                    : piece;
-              }));
+      inFlight.add(submit(() -> open(batch, sealedLength, whole, first, lastFlag, cut)));
       done = last;
     }
   }
 
-  private Piece open(byte[] batch, int length, int chunks, long first, boolean last)
+  /**
+   * Opens a batch's {@code chunks} whole chunks; {@code cut}: a piece of a chunk shorter than its
+   * tag followed them, and the payload fails once they are handed out.
+   */
+  private Piece open(byte[] batch, int length, int chunks, long first, boolean last, boolean cut)
       throws GeneralSecurityException, IOException {
     ChaChaBoxes opener = take(openers);
     byte @Nullable [] plain = null;
@@ -202,7 +191,10 @@ final class AgePayload extends OrderedPieces {
                       : "the age payload goes on after its final chunk"));
         }
       }
-      return new Piece(plain, produced, null);
+      return new Piece(
+          plain,
+          produced,
+          cut ? new IOException("the age payload ends in the middle of a chunk") : null);
     } catch (GeneralSecurityException e) {
       return new Piece(
           plain,

@@ -24,9 +24,9 @@ abstract class OrderedPieces extends BulkInputStream {
   // a pool made for this stream alone (the constructors that take a number): stopped at close
   private final boolean ownThreads;
   private final String what;
-  // this stream's decoding tasks inside their work now; see submit and awaitIdle
-  private final java.util.concurrent.atomic.AtomicInteger working =
-      new java.util.concurrent.atomic.AtomicInteger();
+  // this stream's decoding tasks inside their work now (guarded by itself); see awaitIdle
+  private final Object idle = new Object();
+  private int working;
   private volatile boolean closed;
   private @Nullable InputStream current;
 
@@ -48,14 +48,20 @@ abstract class OrderedPieces extends BulkInputStream {
   protected <T> Future<T> submit(java.util.concurrent.Callable<T> task) {
     return threads.submit(
         () -> {
-          working.incrementAndGet();
+          synchronized (idle) {
+            working++;
+          }
           try {
             if (closed) {
               throw new InterruptedIOException(what + " is closed");
             }
             return task.call();
           } finally {
-            working.decrementAndGet();
+            synchronized (idle) {
+              if (--working == 0) {
+                idle.notifyAll();
+              }
+            }
           }
         });
   }
@@ -65,18 +71,21 @@ abstract class OrderedPieces extends BulkInputStream {
    */
   protected boolean awaitIdle(long millis) {
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    while (working.get() > 0) {
-      if (System.nanoTime() > end) {
-        return false;
+    synchronized (idle) {
+      while (working > 0) {
+        long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          idle.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
       }
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
+      return true;
     }
-    return true;
   }
 
   /** The next piece's bytes, in order; null at the end. */

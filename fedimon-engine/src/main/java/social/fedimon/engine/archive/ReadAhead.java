@@ -42,18 +42,13 @@ public final class ReadAhead extends BulkInputStream {
   /** Reads ahead on one of {@code threads}' read-ahead places, or directly when none is free. */
   public ReadAhead(InputStream in, int bufferBytes, DecoderThreads threads) {
     this.in = in;
-    for (int i = 0; i < BUFFERS + 2; i++) {
-      free.add(new byte[bufferBytes]);
-    }
     this.reader = threads.tryStartReader(this::fill, "read-ahead");
-    if (reader == null) {
-      free.clear();
+    if (reader != null) {
+      // the thread waits for these at its first poll: they need not be there before it starts
+      for (int i = 0; i < BUFFERS + 2; i++) {
+        free.add(new byte[bufferBytes]);
+      }
     }
-  }
-
-  /** Whether a thread reads ahead (false: every place was taken, reads are direct). */
-  boolean threaded() {
-    return reader != null;
   }
 
   private void fill() {

@@ -11,7 +11,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import social.fedimon.engine.Problem;
-import social.fedimon.engine.ProblemCode;
 
 /**
  * Reads a dump without restoring it: what it says of itself, the exact number of rows of every
@@ -31,6 +30,7 @@ public final class DumpSummary implements DumpHandler {
   // a cluster dump's databases, each read into a summary of its own
   private final Map<String, DumpSummary> databases = new java.util.LinkedHashMap<>();
   private @Nullable String chosenDatabase;
+  private @Nullable ClusterContents cluster;
   private final RowReader rowReader;
   private final boolean countRows;
   private boolean counted;
@@ -137,11 +137,6 @@ public final class DumpSummary implements DumpHandler {
     problems.add(problem);
   }
 
-  /** Tables whose data the dump holds (every table pg_dump dumps, even empty). */
-  private boolean holdsMastodon() {
-    return tables.containsAll(List.of("accounts", "statuses", "schema_migrations"));
-  }
-
   @Override
   public java.util.Optional<DumpHandler> database(String database) {
     return java.util.Optional.of(
@@ -149,81 +144,34 @@ public final class DumpSummary implements DumpHandler {
             database, d -> new DumpSummary(countRows, rowReader.forDatabase(d))));
   }
 
-  /**
-   * Picks the cluster dump's database to restore: the one holding Mastodon's tables. Its summary
-   * becomes this one's; the rest of the cluster is listed in a {@code cluster-dump} warning.
-   */
+  /** A cluster dump keeps each database's summary; the caller picks one with {@link #adopt}. */
   @Override
   public void cluster(ClusterContents contents) {
-    List<String> mastodon =
-        databases.entrySet().stream()
-            .filter(e -> e.getValue().holdsMastodon())
-            .map(Map.Entry::getKey)
-            .toList();
-    String all = String.join(", ", contents.databases());
-    if (mastodon.isEmpty()) {
-      problems.add(
-          Problem.of(
-              ProblemCode.NO_DATABASE,
-              "this is a cluster dump (pg_dumpall) of the databases "
-                  + all
-                  + ", and none of them holds Mastodon's tables (accounts, statuses,"
-                  + " schema_migrations)"));
-      return;
-    }
-    if (mastodon.size() > 1) {
-      problems.add(
-          Problem.of(
-              ProblemCode.MULTIPLE_DATABASES,
-              "this is a cluster dump (pg_dumpall) in which "
-                  + mastodon.size()
-                  + " databases hold Mastodon's tables ("
-                  + String.join(", ", mastodon)
-                  + "): dump the instance's own with pg_dump -d NAME, or remove the others"));
-      return;
-    }
-    chosenDatabase = mastodon.get(0);
-    adopt(databases.get(chosenDatabase));
-    problems.add(Problem.of(ProblemCode.CLUSTER_DUMP, clusterNote(contents)));
+    this.cluster = contents;
   }
 
-  private String clusterNote(ClusterContents contents) {
-    List<String> others = new ArrayList<>(contents.databases());
-    others.remove(chosenDatabase);
-    List<String> left = new ArrayList<>();
-    if (!contents.roles().isEmpty()) {
-      left.add(listed("role", contents.roles()));
-    }
-    if (!contents.settings().isEmpty()) {
-      left.add(contents.settings().size() + " role and database settings");
-    }
-    if (!contents.tablespaces().isEmpty()) {
-      left.add(listed("tablespace", contents.tablespaces()));
-    }
-    if (!others.isEmpty()) {
-      left.add(listed("other database", others));
-    }
-    return "this is a cluster dump (pg_dumpall): the database "
-        + chosenDatabase
-        + " holds Mastodon's tables and is the one restored"
-        + (left.isEmpty() ? "" : "; left out: " + String.join("; ", left))
-        + " (the instance's database gets its own role and settings here)";
+  /** What a cluster dump (pg_dumpall) held; empty for a dump of one database. */
+  public java.util.Optional<ClusterContents> cluster() {
+    return java.util.Optional.ofNullable(cluster);
   }
 
-  private static String listed(String what, List<String> names) {
-    int shown = Math.min(names.size(), 20);
-    return names.size()
-        + " "
-        + what
-        + (names.size() == 1 ? "" : "s")
-        + " ("
-        + String.join(", ", names.subList(0, shown))
-        + (names.size() > shown ? ", ..." : "")
-        + ")";
+  /** A cluster dump's databases, each read into a summary of its own, in dump order. */
+  public Map<String, DumpSummary> databases() {
+    return java.util.Collections.unmodifiableMap(databases);
   }
 
-  /** Takes over a cluster dump's chosen database's summary as this one. */
-  private void adopt(DumpSummary chosen) {
+  /** The tables whose data the dump holds (pg_dump writes data for every table, even empty). */
+  public SortedSet<String> tables() {
+    return java.util.Collections.unmodifiableSortedSet(tables);
+  }
+
+  /** Takes over the summary of {@code database}, one of a cluster dump's, as this one. */
+  public void adopt(String database) {
+    DumpSummary chosen = databases.get(database);
+    if (chosen == null) {
+      throw new IllegalArgumentException("the dump holds no database " + database);
+    }
+    chosenDatabase = database;
     description = chosen.description;
     rowCounts.putAll(chosen.rowCounts);
     migrations.addAll(chosen.migrations);

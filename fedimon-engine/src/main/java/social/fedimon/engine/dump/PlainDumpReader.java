@@ -2,7 +2,6 @@ package social.fedimon.engine.dump;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,13 +26,13 @@ public final class PlainDumpReader {
     SqlLexer lexer = new SqlLexer(in);
     Items items = new Items(lexer);
     Section section = new Section(handler);
-    Cluster cluster = null;
+    ClusterGlobals cluster = null;
     String pendingCopy = null;
     for (SqlLexer.Item item = items.next(); item != null; item = items.next()) {
       section.announced(lexer.takeDataAnnounced());
       if (cluster == null && lexer.clusterDump()) {
         // pg_dumpall: its globals first, then each database after its \connect
-        cluster = new Cluster();
+        cluster = new ClusterGlobals();
         section = new Section(null);
       }
       if (item instanceof SqlLexer.MetaCommand meta) {
@@ -74,7 +73,7 @@ public final class PlainDumpReader {
         java.util.Optional<InsertRows> rows =
             decision instanceof GuardDecision.Run && !copy
                 ? InsertRows.parse(statement.sql(), lexer.standardConformingStrings())
-                    .map(r -> current.withTableColumns(r))
+                    .map(current::withTableColumns)
                 : java.util.Optional.empty();
         if (copy) {
           pendingCopy = statement.sql();
@@ -184,8 +183,7 @@ public final class PlainDumpReader {
       if (item instanceof SqlLexer.Statement statement) {
         java.util.Optional<InsertRows> rows =
             InsertRows.parse(statement.sql(), lexer.standardConformingStrings())
-                .map(
-                    r -> r.withColumns(section.tableColumns.get(DumpSummary.tableName(r.table()))));
+                .map(section::withTableColumns);
         if (rows.isPresent()
             && rows.get().sameTarget(first)
             && guard.statement(statement.sql(), statement.line()) instanceof GuardDecision.Run) {
@@ -260,59 +258,6 @@ public final class PlainDumpReader {
                 DumpFormat.PLAIN, lexer.dumpedBy(), lexer.dumpedFrom(), null, null));
         described = true;
       }
-    }
-  }
-
-  /**
-   * What a cluster dump holds besides its databases' own statements: roles, their settings,
-   * tablespaces, and the statements that create databases. None of it is run into a tenant's
-   * database; it is listed for the report.
-   */
-  private static final class Cluster {
-    private static final Pattern CREATE_ROLE =
-        Pattern.compile("(?is)^CREATE\\s+ROLE\\s+(\"(?:[^\"]|\"\")*\"|[^\\s;]+).*");
-    private static final Pattern CREATE_TABLESPACE =
-        Pattern.compile("(?is)^CREATE\\s+TABLESPACE\\s+(\"(?:[^\"]|\"\")*\"|[^\\s;]+).*");
-    private static final Pattern SETTING =
-        Pattern.compile("(?is)^ALTER\\s+(?:ROLE|DATABASE)\\s+.*\\sSET\\s+.*");
-    private static final Pattern CLUSTER_LEVEL =
-        Pattern.compile(
-            "(?is)^(?:(?:CREATE|ALTER|DROP)\\s+(?:ROLE|DATABASE|TABLESPACE)|GRANT\\s+\\S+\\s+TO\\s|"
-                + "COMMENT\\s+ON\\s+DATABASE|SECURITY\\s+LABEL\\s+ON\\s+DATABASE)\\b.*");
-
-    final List<String> databases = new ArrayList<>();
-    final List<String> roles = new ArrayList<>();
-    final List<String> settings = new ArrayList<>();
-    final List<String> tablespaces = new ArrayList<>();
-
-    /**
-     * Whether {@code statement} belongs to the cluster rather than to a database (roles, role
-     * grants, tablespaces, creating or altering databases), and is noted and left out. In the
-     * globals before the first database, {@code SET}s are left out too.
-     */
-    boolean leavesOut(String statement, boolean globals) {
-      Matcher role = CREATE_ROLE.matcher(statement);
-      if (role.matches()) {
-        roles.add(SqlGuard.unquoteName(role.group(1)));
-        return true;
-      }
-      Matcher tablespace = CREATE_TABLESPACE.matcher(statement);
-      if (tablespace.matches()) {
-        tablespaces.add(SqlGuard.unquoteName(tablespace.group(1)));
-        return true;
-      }
-      if (SETTING.matcher(statement).matches()) {
-        settings.add(statement.length() > 200 ? statement.substring(0, 200) + "..." : statement);
-        return true;
-      }
-      if (CLUSTER_LEVEL.matcher(statement).matches()) {
-        return true;
-      }
-      return globals && statement.regionMatches(true, 0, "SET ", 0, 4);
-    }
-
-    ClusterContents contents() {
-      return new ClusterContents(databases, roles, settings, tablespaces);
     }
   }
 

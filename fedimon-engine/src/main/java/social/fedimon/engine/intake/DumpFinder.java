@@ -167,6 +167,7 @@ final class DumpFinder {
       new CustomDumpReader(guard, limits).read(content, summary);
     } else {
       new PlainDumpReader(guard).read(content, summary);
+      ClusterChoice.choose(summary);
     }
     found.add(
         new Found(
