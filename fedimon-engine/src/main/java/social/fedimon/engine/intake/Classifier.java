@@ -16,7 +16,6 @@ import social.fedimon.engine.Problem;
 import social.fedimon.engine.archive.ArchiveEntry;
 import social.fedimon.engine.archive.DecoderThreads;
 import social.fedimon.engine.archive.Drain;
-import social.fedimon.engine.archive.EntryVisitor;
 import social.fedimon.engine.archive.Layer;
 import social.fedimon.engine.archive.ReadAhead;
 import social.fedimon.engine.dump.DumpSniffer;
@@ -28,7 +27,7 @@ import social.fedimon.engine.mastodon.MediaLayout;
  * rest: by name and place for the env file and media, by content for dumps and for env files with
  * another name.
  */
-final class Classifier implements EntryVisitor, MediaAware {
+final class Classifier implements MediaAware {
 
   /** The name Mastodon gives its env file. */
   static final String ENV_FILE_NAME = ".env.production";

@@ -18,7 +18,6 @@ import social.fedimon.engine.archive.ArchiveEntry;
 import social.fedimon.engine.archive.ArchiveLimits;
 import social.fedimon.engine.archive.ArchiveReader;
 import social.fedimon.engine.archive.DecoderThreads;
-import social.fedimon.engine.archive.EntryVisitor;
 import social.fedimon.engine.archive.ReadAhead;
 import social.fedimon.engine.archive.Secrets;
 import social.fedimon.engine.archive.Source;
@@ -273,7 +272,7 @@ public final class RestoreFlow {
   }
 
   /** The second pass: feeds the chosen dump to the restoring handler, ignores the rest. */
-  private final class Pass implements EntryVisitor, MediaAware {
+  private final class Pass implements MediaAware {
     private final DumpFinder.Found dump;
     private final SqlGuard guard;
     private final RestoringHandler handler;

@@ -42,7 +42,7 @@ public final class MediaUploader implements AutoCloseable {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
   // the keys this uploader stored, so that a restore that fails can take them back
-  private final java.util.Queue<String> sent = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final SentKeys sent = new SentKeys();
   private final int totalPermits;
 
   /** Whether to skip what the target already holds (false when the caller has compared). */
@@ -237,20 +237,22 @@ public final class MediaUploader implements AutoCloseable {
    */
   public long removeSent() {
     awaitParts();
-    long removed = 0;
-    ObjectStoreException refused = null;
-    for (String key; (key = sent.poll()) != null; ) {
-      try {
-        store.delete(key);
-        removed++;
-      } catch (ObjectStoreException e) {
-        refused = refused == null ? e : refused;
-      }
+    long[] removed = {0};
+    ObjectStoreException[] refused = {null};
+    sent.forEach(
+        key -> {
+          try {
+            store.delete(key);
+            removed[0]++;
+          } catch (ObjectStoreException e) {
+            refused[0] = refused[0] == null ? e : refused[0];
+          }
+        });
+    sent.close();
+    if (refused[0] != null) {
+      throw refused[0];
     }
-    if (refused != null) {
-      throw refused;
-    }
-    return removed;
+    return removed[0];
   }
 
   /** Files and bytes sent (not counting skipped ones). */
@@ -270,6 +272,7 @@ public final class MediaUploader implements AutoCloseable {
   @Override
   public void close() {
     pool.shutdownNow();
+    sent.close();
   }
 
   /** The MD5 of {@code data}'s first {@code length} bytes, in hex (an S3 entity tag's form). */
