@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import social.fedimon.engine.BackupRejected;
 import social.fedimon.engine.ProblemCode;
+import social.fedimon.engine.testing.Gpg;
 import social.fedimon.engine.testing.Tools;
 
 /**
@@ -35,21 +36,11 @@ class PgpFastPathTest {
 
   @BeforeAll
   static void fixtures() throws IOException {
-    Tools.require("gpg");
-    Path home = Files.createDirectories(dir.resolve("gnupg"));
-    Files.setPosixFilePermissions(
-        home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-    gpg = Map.of("GNUPGHOME", home.toString());
+    gpg = Gpg.homeWithAdminKey(dir);
     Tools.sh(
         dir,
         "(seq 1 40000; head -c 300000 /dev/urandom; seq 1 1000) > data"
             + " && head -c 20000 /dev/urandom > small");
-    Tools.sh(
-        dir,
-        gpg,
-        "gpg -q --batch --passphrase '' --quick-gen-key 'Admin <admin@example.social>' default"
-            + " default never"
-            + " && gpg -q --batch --export-secret-keys admin@example.social > admin.key");
     String symmetric = "gpg -q --batch --pinentry-mode loopback --passphrase '" + PASSPHRASE + "' ";
     Tools.sh(
         dir,

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import social.fedimon.engine.BackupRejected;
+import social.fedimon.engine.testing.Gpg;
 import social.fedimon.engine.testing.Tools;
 
 /**
@@ -57,19 +58,9 @@ class PgpPathsTest {
 
   @BeforeAll
   static void messages() throws IOException {
-    Tools.require("gpg");
     dir = Files.createTempDirectory("pgp-paths");
-    Path home = Files.createDirectories(dir.resolve("gnupg"));
-    Files.setPosixFilePermissions(
-        home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-    Map<String, String> gpg = Map.of("GNUPGHOME", home.toString());
+    Map<String, String> gpg = Gpg.homeWithAdminKey(dir);
     Tools.sh(dir, "(seq 1 30000; head -c 200000 /dev/urandom; seq 1 1000) > data");
-    Tools.sh(
-        dir,
-        gpg,
-        "gpg -q --batch --passphrase '' --quick-gen-key 'Admin <admin@example.social>' default"
-            + " default never"
-            + " && gpg -q --batch --export-secret-keys admin@example.social > admin.key");
     String symmetric = "gpg -q --batch --pinentry-mode loopback --passphrase '" + PASSPHRASE + "' ";
     String publicKey = "gpg -q --batch --trust-model always -r admin@example.social ";
     Map<String, String> commands = new LinkedHashMap<>();

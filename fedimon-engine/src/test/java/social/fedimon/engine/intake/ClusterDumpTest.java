@@ -14,12 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import social.fedimon.engine.archive.ArchiveLimits;
-import social.fedimon.engine.archive.Secrets;
-import social.fedimon.engine.archive.Source;
-import social.fedimon.engine.dump.DumpPolicy;
 import social.fedimon.engine.dump.RestoreListener;
-import social.fedimon.engine.dump.RestoreTarget;
 import social.fedimon.engine.testing.FixtureDatabase;
 import social.fedimon.engine.testing.Inspections;
 import social.fedimon.engine.testing.MastodonDatabase;
@@ -126,14 +121,8 @@ class ClusterDumpTest {
     String[] tenant = MastodonDatabase.createTenant();
 
     Report report =
-        new RestoreFlow(ArchiveLimits.DEFAULTS, DumpPolicy.DEFAULTS)
-            .restore(
-                Source.of(dir.resolve("cluster.sql.xz")),
-                Secrets.none(),
-                RestoreTarget.parse(MastodonDatabase.url(tenant[0], tenant[1])),
-                new RestoreFlow.Options(2, false),
-                RestoreListener.NONE,
-                n -> {});
+        RestoreFailureTest.restore(
+            dir.resolve("cluster.sql.xz"), tenant, false, RestoreListener.NONE);
 
     assertThat(report.restored()).as("%s", report.problems()).isNotNull();
     assertThat(MastodonDatabase.checksums(tenant[1]))

@@ -7,12 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import social.fedimon.engine.archive.ArchiveLimits;
-import social.fedimon.engine.archive.Secrets;
-import social.fedimon.engine.archive.Source;
-import social.fedimon.engine.dump.DumpPolicy;
 import social.fedimon.engine.dump.RestoreListener;
-import social.fedimon.engine.dump.RestoreTarget;
 import social.fedimon.engine.testing.FixtureDatabase;
 import social.fedimon.engine.testing.Inspections;
 import social.fedimon.engine.testing.MastodonDatabase;
@@ -58,14 +53,7 @@ class InsertDumpTest {
     String[] tenant = MastodonDatabase.createTenant();
 
     Report report =
-        new RestoreFlow(ArchiveLimits.DEFAULTS, DumpPolicy.DEFAULTS)
-            .restore(
-                Source.of(dir.resolve(file)),
-                Secrets.none(),
-                RestoreTarget.parse(MastodonDatabase.url(tenant[0], tenant[1])),
-                new RestoreFlow.Options(2, false),
-                RestoreListener.NONE,
-                n -> {});
+        RestoreFailureTest.restore(dir.resolve(file), tenant, false, RestoreListener.NONE);
 
     assertThat(report.restored()).as("%s", report.problems()).isNotNull();
     assertThat(report.restored().rowCounts()).isEqualTo(copyReport.database().rowCounts());
