@@ -43,6 +43,19 @@ final class CopyLoader implements AutoCloseable {
   private final BlockingQueue<byte[]> freeBuffers;
 
   private final BlockingQueue<Chunk> queue;
+
+  /**
+   * With tables side by side: one queue per connection, and which are taken by a table being sent.
+   * Each table then loads over one connection, as with pg_restore -j: two COPYs into the same table
+   * wait on each other (its extension lock, the WAL), and left the cores a fifth idle.
+   */
+  private final @Nullable List<BlockingQueue<Chunk>> lanes;
+
+  private final boolean[] laneTaken;
+
+  /** Connections running post-data work, which a new table should not wait behind. */
+  private final boolean[] laneBusy;
+
   private final List<Thread> workers = new ArrayList<>();
   private final AtomicReference<RestoreFailed> failure = new AtomicReference<>();
 
@@ -75,12 +88,41 @@ final class CopyLoader implements AutoCloseable {
    */
   CopyLoader(
       RestoreTarget target, int jobs, List<String> session, @Nullable PostDataRunner postData) {
+    this(target, jobs, session, postData, false);
+  }
+
+  /**
+   * @param sideBySide whether tables come several at once, each from a thread of its own: each is
+   *     then sent over a connection of its own; otherwise a table's chunks go to whichever
+   *     connection is free
+   */
+  CopyLoader(
+      RestoreTarget target,
+      int jobs,
+      List<String> session,
+      @Nullable PostDataRunner postData,
+      boolean sideBySide) {
     this.postData = postData;
-    this.earlyLimit = jobs / 2;
+    // side by side, a connection runs post-data work only when its own queue is empty: any number
+    // may; otherwise half of them, so that the tables' chunks keep going out
+    this.earlyLimit = sideBySide ? jobs : jobs / 2;
     this.queue = new ArrayBlockingQueue<>(Math.max(2, jobs * 2));
     this.freeBuffers = new ArrayBlockingQueue<>(jobs * 3 + 2);
+    this.laneTaken = new boolean[jobs];
+    this.laneBusy = new boolean[jobs];
+    if (sideBySide) {
+      List<BlockingQueue<Chunk>> queues = new ArrayList<>();
+      for (int i = 0; i < jobs; i++) {
+        queues.add(new ArrayBlockingQueue<>(2));
+      }
+      this.lanes = queues;
+    } else {
+      this.lanes = null;
+    }
     for (int i = 0; i < jobs; i++) {
-      Thread worker = new Thread(() -> work(target, session), "fedimon-copy-" + i);
+      BlockingQueue<Chunk> source = lanes == null ? queue : lanes.get(i);
+      int lane = i;
+      Thread worker = new Thread(() -> work(target, session, source, lane), "fedimon-copy-" + i);
       worker.setDaemon(true);
       worker.start();
       workers.add(worker);
@@ -106,9 +148,27 @@ final class CopyLoader implements AutoCloseable {
     // a stream that counts its rows while reading them spares a second pass over the bytes
     RowCounting counting = rows instanceof RowCounting c ? c : null;
     long before = counting == null ? 0 : counting.rowsRead();
-    long lines = 0;
     // a listener (the media rows) may still read a chunk after it is sent: those are not reused
     boolean reusable = listener == ChunkListener.NONE;
+    int lane = takeLane();
+    try {
+      return send(copy, table, rows, listener, counting, before, reusable, lane);
+    } finally {
+      releaseLane(lane);
+    }
+  }
+
+  private long send(
+      String copy,
+      String table,
+      InputStream rows,
+      ChunkListener listener,
+      @Nullable RowCounting counting,
+      long before,
+      boolean reusable,
+      int lane)
+      throws IOException {
+    long lines = 0;
     byte[] buffer = buffer();
     int filled = 0;
     while (true) {
@@ -126,7 +186,9 @@ final class CopyLoader implements AutoCloseable {
       }
       if (cut > 0 && failure.get() == null) {
         sending(table);
-        put(new Chunk(copy, table, buffer, cut, reusable && buffer.length == CHUNK_BYTES));
+        put(
+            new Chunk(copy, table, buffer, cut, reusable && buffer.length == CHUNK_BYTES),
+            lane < 0 ? queue : lanes.get(lane));
         listener.chunk(buffer, cut);
       }
       if (end) {
@@ -143,6 +205,54 @@ final class CopyLoader implements AutoCloseable {
     }
   }
 
+  /** A connection of its own for a table, when tables come side by side; else -1. */
+  private int takeLane() {
+    if (lanes == null) {
+      return -1;
+    }
+    synchronized (laneTaken) {
+      while (true) {
+        int free = -1;
+        for (int i = 0; i < laneTaken.length; i++) {
+          if (!laneTaken[i] && (free < 0 || (laneBusy[free] && !laneBusy[i]))) {
+            free = i; // a free connection, idle rather than building an index if there is one
+          }
+        }
+        if (free >= 0) {
+          laneTaken[free] = true;
+          return free;
+        }
+        try {
+          laneTaken.wait(); // more tables at once than connections
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new RestoreFailed("interrupted while loading table data");
+        }
+      }
+    }
+  }
+
+  private void setBusy(int lane, boolean busy) {
+    synchronized (laneTaken) {
+      laneBusy[lane] = busy;
+    }
+  }
+
+  private boolean laneTaken(int lane) {
+    synchronized (laneTaken) {
+      return laneTaken[lane];
+    }
+  }
+
+  private void releaseLane(int lane) {
+    if (lane >= 0) {
+      synchronized (laneTaken) {
+        laneTaken[lane] = false;
+        laneTaken.notifyAll();
+      }
+    }
+  }
+
   private byte[] buffer() {
     byte[] free = freeBuffers.poll();
     return free != null ? free : new byte[CHUNK_BYTES];
@@ -152,7 +262,7 @@ final class CopyLoader implements AutoCloseable {
   void finish() {
     allSent = true;
     for (int i = 0; i < workers.size(); i++) {
-      put(END);
+      put(END, lanes == null ? queue : lanes.get(i));
     }
     for (Thread worker : workers) {
       try {
@@ -168,7 +278,7 @@ final class CopyLoader implements AutoCloseable {
     }
   }
 
-  private void put(Chunk chunk) {
+  private void put(Chunk chunk, BlockingQueue<Chunk> queue) {
     RestoreFailed failed = failure.get();
     if (failed != null) {
       throw failed;
@@ -232,7 +342,7 @@ final class CopyLoader implements AutoCloseable {
   }
 
   /** Runs one ready post-data task if this connection may; whether it did. */
-  private boolean runEarlyTask(Connection connection) {
+  private boolean runEarlyTask(Connection connection, int lane) {
     if (postData == null || failure.get() != null || allSent) {
       return false;
     }
@@ -245,10 +355,13 @@ final class CopyLoader implements AutoCloseable {
       if (task == null) {
         return false;
       }
+      setBusy(lane, true);
       try {
         postData.runEarly(task, connection);
       } catch (RestoreFailed e) {
         failure.compareAndSet(null, e);
+      } finally {
+        setBusy(lane, false);
       }
       return true;
     } finally {
@@ -256,7 +369,8 @@ final class CopyLoader implements AutoCloseable {
     }
   }
 
-  private void work(RestoreTarget target, List<String> session) {
+  private void work(
+      RestoreTarget target, List<String> session, BlockingQueue<Chunk> queue, int lane) {
     try (Connection connection = target.connect("data")) {
       try (Statement statement = connection.createStatement()) {
         for (String sql : session) {
@@ -265,13 +379,17 @@ final class CopyLoader implements AutoCloseable {
       }
       CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
       while (true) {
-        if (runEarlyTask(connection)) {
-          continue;
+        // side by side, a connection sending a table takes no other work: a reader waits on it
+        Chunk chunk = lanes == null ? null : queue.poll();
+        if (chunk == null) {
+          if ((lanes == null || !laneTaken(lane)) && runEarlyTask(connection, lane)) {
+            continue;
+          }
+          chunk =
+              postData == null
+                  ? queue.take()
+                  : queue.poll(50, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
-        Chunk chunk =
-            postData == null
-                ? queue.take()
-                : queue.poll(50, java.util.concurrent.TimeUnit.MILLISECONDS);
         if (chunk == null) {
           continue;
         }
@@ -297,7 +415,7 @@ final class CopyLoader implements AutoCloseable {
       }
     } catch (SQLException e) {
       failure.compareAndSet(null, new RestoreFailed("data", null, e.getMessage(), e));
-      drainUntilEnd();
+      drainUntilEnd(queue);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -316,7 +434,7 @@ final class CopyLoader implements AutoCloseable {
     }
   }
 
-  private void drainUntilEnd() {
+  private static void drainUntilEnd(BlockingQueue<Chunk> queue) {
     try {
       while (queue.take() != END) {
         // discard

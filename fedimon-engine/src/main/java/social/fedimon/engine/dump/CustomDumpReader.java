@@ -102,7 +102,7 @@ public final class CustomDumpReader {
         return;
       }
       int id = in.readInt("a data block id", 1, Integer.MAX_VALUE);
-      readBlock(in, type, byId.get(id), toc.header(), handler);
+      readBlock(in, type, byId.get(id), toc.header(), null, handler);
     }
   }
 
@@ -127,37 +127,125 @@ public final class CustomDumpReader {
         // no offsets (pg_dump wrote to a pipe): on in file order, from where the TOC ended
         read(toc, handler, () -> readDataBlocks(in, toc, handler));
       } else {
-        read(toc, handler, () -> readBlocks(channel, read, toc, blocks, handler));
+        read(toc, handler, () -> readBlocks(file, channel, read, toc, blocks, handler));
       }
       progress.accept(channel.size());
     }
   }
 
   private void readBlocks(
-      FileChannel channel, Progress read, ArchiveToc toc, List<Block> blocks, DumpHandler handler)
+      Path file,
+      FileChannel channel,
+      Progress read,
+      ArchiveToc toc,
+      List<Block> blocks,
+      DumpHandler handler)
       throws IOException {
-    for (Block block : blocks) {
-      TocEntry entry = block.entry();
-      channel.position(block.offset());
-      ArchiveInput data =
-          new ArchiveInput(
-              new BufferedInputStream(
-                  read.of(Channels.newInputStream(channel), block.length()), 256 * 1024),
-              "data of " + entry.qualifiedName());
-      data.sizes(toc.header().intSize(), toc.header().offSize());
-      int type = data.readByte();
-      int id = data.readInt("a data block id", 1, Integer.MAX_VALUE);
-      if (id != entry.dumpId()) {
-        throw data.corrupt(
-            "the data block at offset "
-                + block.offset()
-                + " belongs to entry "
-                + id
-                + ", not to "
-                + entry.dumpId());
+    int readers =
+        Math.min(
+            handler.tablesAtOnce(),
+            (int) blocks.stream().filter(b -> b.entry().isTableData()).count());
+    if (readers <= 1) {
+      for (Block block : blocks) {
+        readBlock(channel, read, toc, block, null, handler);
       }
-      readBlock(data, type, entry, toc.header(), handler);
+      return;
     }
+    // several tables at once, each read and decompressed on a thread of its own from a channel of
+    // its own, as pg_restore -j's workers do. The guard's decisions are made first, here, in the
+    // order a single reader would make them; large objects follow on this thread.
+    List<Block> tables = new ArrayList<>();
+    List<Block> rest = new ArrayList<>();
+    Map<Block, GuardDecision> decisions = new HashMap<>();
+    for (Block block : blocks) {
+      if (block.entry().isTableData()) {
+        tables.add(block);
+        if (block.entry().copyStatement() != null) {
+          decisions.put(block, guard.statement(block.entry().copyStatement().strip(), 0));
+        }
+      } else {
+        rest.add(block);
+      }
+    }
+    handler.tablesSideBySide(readers);
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < readers; i++) {
+      Thread thread =
+          new Thread(
+              () -> {
+                try (FileChannel own = FileChannel.open(file, StandardOpenOption.READ)) {
+                  for (int b = next.getAndIncrement();
+                      b < tables.size() && failure.get() == null;
+                      b = next.getAndIncrement()) {
+                    Block block = tables.get(b);
+                    readBlock(own, read, toc, block, decisions.get(block), handler);
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                }
+              },
+              "fedimon-dump-reader-" + i);
+      thread.setDaemon(true);
+      thread.start();
+      threads.add(thread);
+    }
+    try {
+      for (Thread thread : threads) {
+        thread.join();
+      }
+    } catch (InterruptedException e) {
+      threads.forEach(Thread::interrupt);
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while reading the dump's tables");
+    }
+    Throwable failed = failure.get();
+    if (failed instanceof IOException e) {
+      throw e;
+    } else if (failed instanceof RuntimeException e) {
+      throw e;
+    } else if (failed instanceof Error e) {
+      throw e;
+    } else if (failed != null) {
+      throw new IllegalStateException(failed);
+    }
+    for (Block block : rest) {
+      readBlock(channel, read, toc, block, null, handler);
+    }
+  }
+
+  /** One block, from its offset in {@code channel}. */
+  private void readBlock(
+      FileChannel channel,
+      Progress read,
+      ArchiveToc toc,
+      Block block,
+      @Nullable GuardDecision decision,
+      DumpHandler handler)
+      throws IOException {
+    TocEntry entry = block.entry();
+    channel.position(block.offset());
+    ArchiveInput data =
+        new ArchiveInput(
+            new BufferedInputStream(
+                read.of(Channels.newInputStream(channel), block.length()), 256 * 1024),
+            "data of " + entry.qualifiedName());
+    data.sizes(toc.header().intSize(), toc.header().offSize());
+    int type = data.readByte();
+    int id = data.readInt("a data block id", 1, Integer.MAX_VALUE);
+    if (id != entry.dumpId()) {
+      throw data.corrupt(
+          "the data block at offset "
+              + block.offset()
+              + " belongs to entry "
+              + id
+              + ", not to "
+              + entry.dumpId());
+    }
+    readBlock(data, type, entry, toc.header(), decision, handler);
   }
 
   /** Bytes read from the file so far, whatever the order, told every MiB. */
@@ -222,12 +310,12 @@ public final class CustomDumpReader {
       };
     }
 
-    void tocEnds(long position) {
+    synchronized void tocEnds(long position) {
       total = position;
       told = Math.max(told, position); // what was told stays told: progress never goes back
     }
 
-    private void add(long n) {
+    private synchronized void add(long n) {
       total += n;
       if (total - told >= 1 << 20) {
         told = total;
@@ -281,6 +369,7 @@ public final class CustomDumpReader {
       int type,
       @Nullable TocEntry entry,
       ArchiveHeader header,
+      @Nullable GuardDecision decided,
       DumpHandler handler)
       throws IOException {
     if (type == BLK_DATA) {
@@ -293,7 +382,7 @@ public final class CustomDumpReader {
                   "the data of " + (entry == null ? "a table" : entry.qualifiedName())));
       if (entry != null && entry.isTableData() && entry.copyStatement() != null) {
         String copy = entry.copyStatement().strip();
-        GuardDecision decision = guard.statement(copy, 0);
+        GuardDecision decision = decided != null ? decided : guard.statement(copy, 0);
         String table = PlainDumpReader.tableOf(copy);
         if (decision instanceof GuardDecision.Run && !handler.wantsData(table)) {
           // skipped without decompressing: what the block holds can only ever be COPY data

@@ -44,6 +44,19 @@ public interface DumpHandler {
     return true;
   }
 
+  /**
+   * How many tables' data this handler can take at once. A reader that can read tables side by side
+   * (a custom dump in a file of its own) then calls {@link #tableData} from that many threads at
+   * once, each with a different table, after {@link #tablesSideBySide}; every other call stays on
+   * the reader's thread. 1, the default: one table after the other.
+   */
+  default int tablesAtOnce() {
+    return 1;
+  }
+
+  /** Tables come {@code readers} at a time from now on, each on a thread of its own. */
+  default void tablesSideBySide(int readers) {}
+
   /** A large object's bytes. */
   default void largeObject(long oid, InputStream data) throws IOException {
     Drain.all(data);

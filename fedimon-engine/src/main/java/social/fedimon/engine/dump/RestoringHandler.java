@@ -119,8 +119,18 @@ public final class RestoringHandler implements DumpHandler, AutoCloseable {
     }
   }
 
+  /** As many tables at once as connections: each then loads over a connection of its own. */
   @Override
-  public void tableData(String table, String copyStatement, InputStream rows) throws IOException {
+  public int tablesAtOnce() {
+    return jobs;
+  }
+
+  @Override
+  public void tablesSideBySide(int readers) {
+    startLoading(true);
+  }
+
+  private synchronized CopyLoader startLoading(boolean sideBySide) {
     phase = "data";
     if (loader == null) {
       listener.phase("data");
@@ -128,17 +138,25 @@ public final class RestoringHandler implements DumpHandler, AutoCloseable {
         postDataRunner =
             new PostDataRunner(target, jobs, List.copyOf(session), listener, plannedPostData);
       }
-      loader = new CopyLoader(target, jobs, List.copyOf(session), postDataRunner);
+      loader = new CopyLoader(target, jobs, List.copyOf(session), postDataRunner, sideBySide);
     }
+    return loader;
+  }
+
+  /** May be called from several threads at once, after {@link #tablesSideBySide}. */
+  @Override
+  public void tableData(String table, String copyStatement, InputStream rows) throws IOException {
+    CopyLoader copies = startLoading(false);
     String name = DumpSummary.tableName(table);
-    long rowCount =
-        loader.load(
-            copyStatement,
-            table,
-            rows,
-            pickedRows.forTable(name, DumpSummary.copyColumns(copyStatement)));
-    rowsLoaded.merge(table, rowCount, Long::sum);
-    listener.tableDone(table, rowCount);
+    CopyLoader.ChunkListener picked;
+    synchronized (this) {
+      picked = pickedRows.forTable(name, DumpSummary.copyColumns(copyStatement));
+    }
+    long rowCount = copies.load(copyStatement, table, rows, picked);
+    synchronized (this) {
+      rowsLoaded.merge(table, rowCount, Long::sum);
+      listener.tableDone(table, rowCount);
+    }
   }
 
   @Override
@@ -169,7 +187,9 @@ public final class RestoringHandler implements DumpHandler, AutoCloseable {
       throw new RestoreFailed(
           "the dump changed between inspection and restore: " + problem.message());
     }
-    warnings.add(problem);
+    synchronized (this) {
+      warnings.add(problem);
+    }
   }
 
   /** Waits for the table data, then builds indexes and constraints. */

@@ -113,6 +113,47 @@ class SeekableCustomDumpTest {
   }
 
   @Test
+  void aHandlerTakingTwoTablesAtOnceGetsThemSideBySideWithTheSameRows() throws IOException {
+    Recorder oneByOne = new Recorder();
+    SideBySide twoAtOnce = new SideBySide();
+
+    new CustomDumpReader(DumpPolicy.DEFAULTS.newGuard()).read(seekable, oneByOne, n -> {});
+    new CustomDumpReader(DumpPolicy.DEFAULTS.newGuard()).read(seekable, twoAtOnce, n -> {});
+
+    // z_big's reader waited in tableData until a second table arrived on another thread: read
+    // one after the other, the wait would have timed out and told so
+    assertThat(twoAtOnce.readers).isEqualTo(2);
+    assertThat(twoAtOnce.metAnother).isTrue();
+    assertThat(twoAtOnce.threads.values()).doesNotHaveDuplicates().hasSize(2);
+    assertThat(twoAtOnce.tables).isEqualTo(oneByOne.tables);
+    assertThat(twoAtOnce.statements).isEqualTo(oneByOne.statements);
+  }
+
+  @Test
+  void damageMetByOneOfTwoReadersIsRefusedAsCorrupt() throws IOException {
+    byte[] bytes = Files.readAllBytes(seekable);
+    ArchiveToc toc =
+        ArchiveToc.read(new ArchiveInput(new ByteArrayInputStream(bytes), "toc"), false);
+    TocEntry mid = byTag(toc, "m_mid");
+    TocEntry small = byTag(toc, "a_small");
+    int at = (int) mid.dataOffset() + 2;
+    bytes[at] = (byte) small.dumpId();
+    Path damaged = dir.resolve("damaged-mid.dump");
+    Files.write(damaged, bytes);
+
+    Throwable thrown =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () ->
+                new CustomDumpReader(DumpPolicy.DEFAULTS.newGuard())
+                    .read(damaged, new SideBySide(), n -> {}));
+
+    assertThat(thrown).isInstanceOf(BackupRejected.class);
+    Problem problem = ((BackupRejected) thrown).problem();
+    assertThat(problem.code()).isEqualTo(ProblemCode.CORRUPT);
+    assertThat(problem.message()).contains("m_mid").contains("belongs to entry");
+  }
+
+  @Test
   void progressReachesTheFileSize() throws IOException {
     List<Long> told = new ArrayList<>();
 
@@ -210,8 +251,47 @@ class SeekableCustomDumpTest {
         .orElseThrow();
   }
 
+  /**
+   * A recorder taking two tables at once: the first table waits (up to 10 s) for a second one to
+   * arrive on another thread before it reads its rows.
+   */
+  private static final class SideBySide extends Recorder {
+    final java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(2);
+    final Map<String, String> threads = new java.util.concurrent.ConcurrentHashMap<>();
+    volatile int readers;
+    volatile boolean metAnother;
+
+    @Override
+    public int tablesAtOnce() {
+      return 2;
+    }
+
+    @Override
+    public void tablesSideBySide(int readers) {
+      this.readers = readers;
+    }
+
+    @Override
+    public void tableData(String table, String copyStatement, InputStream rows) throws IOException {
+      threads.putIfAbsent(Thread.currentThread().getName(), table);
+      arrived.countDown();
+      try {
+        if (arrived.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+          metAnother = true;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      // the rows are read outside the lock, side by side
+      String digest = Recorder.digest(rows);
+      synchronized (this) {
+        tables.put(table, digest);
+      }
+    }
+  }
+
   /** What a reader hands over: statements in order, each table's rows as a digest. */
-  private static final class Recorder implements DumpHandler {
+  private static class Recorder implements DumpHandler {
     final Map<String, String> tables = new LinkedHashMap<>();
     final List<String> statements = new ArrayList<>();
     final List<Problem> problems = new ArrayList<>();
@@ -226,10 +306,14 @@ class SeekableCustomDumpTest {
 
     @Override
     public void tableData(String table, String copyStatement, InputStream rows) throws IOException {
+      tables.put(table, digest(rows));
+    }
+
+    static String digest(InputStream rows) throws IOException {
       try {
         MessageDigest md5 = MessageDigest.getInstance("MD5");
         byte[] all = rows.readAllBytes();
-        tables.put(table, all.length + ":" + HexFormat.of().formatHex(md5.digest(all)));
+        return all.length + ":" + HexFormat.of().formatHex(md5.digest(all));
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
       }
