@@ -131,15 +131,21 @@ if [[ "${SYNC_ONLY:-0}" != 1 ]]; then
 # RESTORE_RUNS pairs (default 3), alone and with media alternating, each into a fresh database
 # and the media into a fresh bucket; the row gives each side's median
 alone=() with=()
+rm -f "$DATA"/gc-restore-*.log
 for i in $(seq 1 "${RESTORE_RUNS:-3}"); do
   aws s3 mb "s3://restore-media-$i" > /dev/null
   db1=$(fresh); alone+=("$(timed "$FEDIMON restore archive.tar.zst --jobs 2 --database-url postgresql://$TENANT@127.0.0.1:5432/$db1")"); drop "$db1"
-  db2=$(fresh); with+=("$(timed "$FEDIMON restore archive.tar.zst --jobs 2 --media-to s3://restore-media-$i/ --database-url postgresql://$TENANT@127.0.0.1:5432/$db2")"); drop "$db2"
+  # the heap target: -Xmx512m, and the collector's log says how full the heap got
+  db2=$(fresh); with+=("$(timed "FEDIMON_SKIP_BUILD=1 FEDIMON_JAVA_OPTS='-Xmx512m -Xlog:gc:file=$DATA/gc-restore-$i.log' $REPO/bin/fedimon restore archive.tar.zst --jobs 2 --media-to s3://restore-media-$i/ --database-url postgresql://$TENANT@127.0.0.1:5432/$db2")"); drop "$db2"
   echo "runs: alone ${alone[*]} | with media ${with[*]}" >&2
 done
 d=$(median "${alone[@]}"); m=$(median "${with[@]}")
 echo "| restore with media (median of ${#alone[@]}) | \`fedimon restore\` (database only) | $d | \`fedimon restore --media-to\` | $m | $(ratio "$m" "$d") |"
+# heap in use before and after each collection of those runs, the highest of each
+peaks=$(cat "$DATA"/gc-restore-*.log | grep -oE '[0-9]+M->[0-9]+M' | tr -d M | awk -F'->' '$1 > b {b = $1} $2 > a {a = $2} END {print b + 0, a + 0}')
+heap_note="Restore with media at -Xmx512m: the heap held at most ${peaks% *} MB before a collection and ${peaks#* } MB after one (young collections: garbage of the old generation counts as in use)."
 fi
 echo
 echo "Objects: aws $(find objects/aws-sync -type f | wc -l), fedimon $(find objects/fedimon-sync -type f | wc -l), restore $(find objects/restore-media-1 -type f 2> /dev/null | wc -l)."
 echo "Ratios are time: below 1.0 means FédiMon is faster. fedimon ran with -Xmx512m."
+echo "${heap_note:-}"
