@@ -11,10 +11,11 @@ import java.util.regex.Pattern;
  * database; it is listed for the report.
  */
 final class ClusterGlobals {
-  private static final Pattern CREATE_ROLE =
-      Pattern.compile("(?is)^CREATE\\s+ROLE\\s+(\"(?:[^\"]|\"\")*\"|[^\\s;]+).*");
+  // the name after these is read by hand: a regular expression's loop over a quoted name's
+  // characters recursed once per character, and a long one overflowed the stack (a fuzzer found it)
+  private static final Pattern CREATE_ROLE = Pattern.compile("(?is)^CREATE\\s+ROLE\\s+");
   private static final Pattern CREATE_TABLESPACE =
-      Pattern.compile("(?is)^CREATE\\s+TABLESPACE\\s+(\"(?:[^\"]|\"\")*\"|[^\\s;]+).*");
+      Pattern.compile("(?is)^CREATE\\s+TABLESPACE\\s+");
   private static final Pattern SETTING =
       Pattern.compile("(?is)^ALTER\\s+(?:ROLE|DATABASE)\\s+.*\\sSET\\s+.*");
   private static final Pattern CLUSTER_LEVEL =
@@ -34,13 +35,13 @@ final class ClusterGlobals {
    */
   boolean leavesOut(String statement, boolean globals) {
     Matcher role = CREATE_ROLE.matcher(statement);
-    if (role.matches()) {
-      roles.add(SqlGuard.unquoteName(role.group(1)));
+    if (role.lookingAt() && name(statement, role.end()) != null) {
+      roles.add(SqlGuard.unquoteName(name(statement, role.end())));
       return true;
     }
     Matcher tablespace = CREATE_TABLESPACE.matcher(statement);
-    if (tablespace.matches()) {
-      tablespaces.add(SqlGuard.unquoteName(tablespace.group(1)));
+    if (tablespace.lookingAt() && name(statement, tablespace.end()) != null) {
+      tablespaces.add(SqlGuard.unquoteName(name(statement, tablespace.end())));
       return true;
     }
     if (SETTING.matcher(statement).matches()) {
@@ -51,6 +52,37 @@ final class ClusterGlobals {
       return true;
     }
     return globals && statement.regionMatches(true, 0, "SET ", 0, 4);
+  }
+
+  /**
+   * The name at {@code from}: a quoted identifier (its doubled quotes kept, as written) or a run of
+   * characters up to white space or a semicolon; null when there is none.
+   */
+  static @org.jspecify.annotations.Nullable String name(String statement, int from) {
+    if (from >= statement.length()) {
+      return null;
+    }
+    if (statement.charAt(from) == '"') {
+      int i = from + 1;
+      while (i < statement.length()) {
+        if (statement.charAt(i) == '"') {
+          if (i + 1 < statement.length() && statement.charAt(i + 1) == '"') {
+            i += 2;
+            continue;
+          }
+          return statement.substring(from, i + 1);
+        }
+        i++;
+      }
+      // no closing quote: as the expression did, the name is what is not white space
+    }
+    int end = from;
+    while (end < statement.length()
+        && !Character.isWhitespace(statement.charAt(end))
+        && statement.charAt(end) != ';') {
+      end++;
+    }
+    return end > from ? statement.substring(from, end) : null;
   }
 
   ClusterContents contents() {
