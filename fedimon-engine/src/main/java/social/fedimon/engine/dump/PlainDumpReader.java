@@ -12,7 +12,7 @@ public final class PlainDumpReader {
 
   private static final Pattern COPY_TABLE =
       Pattern.compile(
-          "(?is)^\\s*COPY\\s+((?:\"(?:[^\"]|\"\")*\"|[^\\s(\"])+(?:\\.(?:\"(?:[^\"]|\"\")*\"|[^\\s(\"]+))?)");
+          "(?is)^\\s*COPY\\s+((?:\"(?:[^\"]++|\"\")*+\"|[^\\s(\"]++)++(?:\\.(?:\"(?:[^\"]++|\"\")*+\"|[^\\s(\"]++))?)");
   private static final Pattern STANDARD_STRINGS =
       Pattern.compile("(?is)^SET\\s+standard_conforming_strings\\s*=\\s*'?(on|off)'?;?$");
 
@@ -283,7 +283,7 @@ public final class PlainDumpReader {
 
   private static final Pattern CREATED_TABLE =
       Pattern.compile(
-          "(?is)^CREATE\\s+TABLE\\s+((?:\"(?:[^\"]|\"\")*\"|[^\\s(\"])+(?:\\.(?:\"(?:[^\"]|\"\")*\"|[^\\s(\"]+))?)");
+          "(?is)^CREATE\\s+TABLE\\s+((?:\"(?:[^\"]++|\"\")*+\"|[^\\s(\"]++)++(?:\\.(?:\"(?:[^\"]++|\"\")*+\"|[^\\s(\"]++))?)");
 
   /** {@code public.accounts} from {@code COPY public.accounts (id, ...) FROM stdin;}. */
   static String tableOf(String copyStatement) {

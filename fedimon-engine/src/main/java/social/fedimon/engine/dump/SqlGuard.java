@@ -52,7 +52,7 @@ public final class SqlGuard {
           "(?is)^SELECT\\s+pg_catalog\\.set_config\\('search_path',\\s*'[^']*',\\s*false\\);$");
   private static final Pattern SETVAL =
       Pattern.compile(
-          "(?is)^SELECT\\s+pg_catalog\\.setval\\('(?:[^']|'')+',\\s*-?\\d+,\\s*(?:true|false)\\);$");
+          "(?is)^SELECT\\s+pg_catalog\\.setval\\('(?:[^']++|'')++',\\s*-?\\d+,\\s*(?:true|false)\\);$");
   private static final Pattern LARGE_OBJECT =
       Pattern.compile(
           "(?is)^SELECT\\s+pg_catalog\\.(?:lo_create\\('\\d+'\\)|lo_open\\('\\d+',\\s*\\d+\\)|lowrite\\(0,\\s*'[^']*'\\)|lo_close\\(0\\));$");
@@ -65,7 +65,7 @@ public final class SqlGuard {
       Pattern.compile("(?is)\\bLANGUAGE\\s+(?:'([^']+)'|\"([^\"]+)\"|([a-z0-9_]+))");
   private static final Pattern CONNECT =
       Pattern.compile(
-          "(?s)^\\\\(?:c|connect)\\s+(?:-reuse-previous=on\\s+)?(?:\"dbname='((?:[^']|'')*)'\"|(\\S+)).*");
+          "(?s)^\\\\(?:c|connect)\\s+(?:-reuse-previous=on\\s+)?(?:\"dbname='((?:[^']++|'')*+)'\"|(\\S+)).*");
 
   private final Set<String> allowedExtensions;
   private final TargetServer target;
@@ -74,7 +74,7 @@ public final class SqlGuard {
   private final java.util.SortedSet<String> extensions = new java.util.TreeSet<>();
 
   private static final Pattern OWNER_TO =
-      Pattern.compile("(?is).*\\sOWNER\\s+TO\\s+(\"(?:[^\"]|\"\")*\"|[^\\s;]+);?$");
+      Pattern.compile("(?is).*\\sOWNER\\s+TO\\s+(\"(?:[^\"]++|\"\")*+\"|[^\\s;]++);?$");
 
   /**
    * @param allowedExtensions extensions a dump may create (default: plpgsql)

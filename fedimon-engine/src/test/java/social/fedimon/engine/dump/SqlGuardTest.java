@@ -129,4 +129,31 @@ class SqlGuardTest {
         .isEqualTo("unsupported-statement");
     assertThat(on17).isInstanceOf(GuardDecision.Run.class);
   }
+
+  /**
+   * Names of 200,000 characters, or of 100,000 doubled quotes: expressions that loop once per
+   * character recursed that deep and overflowed the stack (the fuzzer found one in a cluster dump's
+   * CREATE ROLE). Each is decided, and the name comes out whole.
+   */
+  @org.junit.jupiter.api.Test
+  void longQuotedNamesAreReadWithoutRecursingPerCharacter() {
+    String bare = "t".repeat(200_000);
+    String quotes = "\"" + "\"\"".repeat(100_000) + "\"";
+    String text = "'" + "''".repeat(100_000) + "x'";
+
+    assertThat(PlainDumpReader.tableOf("COPY public." + bare + " (id) FROM stdin;"))
+        .isEqualTo("public." + bare);
+    String quotedName = "\"" + "a\"\"".repeat(50_000) + "\"";
+    assertThat(PlainDumpReader.tableOf("COPY " + quotedName + ".t (id) FROM stdin;"))
+        .isEqualTo(quotedName + ".t");
+    assertThat(guard.statement("SELECT pg_catalog.setval(" + text + ", 1, true);", 1))
+        .isInstanceOf(GuardDecision.Run.class);
+    assertThat(guard.statement("ALTER TABLE public.t OWNER TO " + quotes + ";", 1))
+        .isInstanceOf(GuardDecision.Skip.class);
+    assertThat(guard.statement("\\connect \"dbname=" + text + "\"", 1)).isNotNull();
+    ClusterGlobals globals = new ClusterGlobals();
+    assertThat(globals.leavesOut("CREATE ROLE " + quotes + ";", true)).isTrue();
+    assertThat(globals.leavesOut("CREATE ROLE \"" + bare + ";", true)).isTrue();
+    assertThat(globals.contents().roles().get(0)).isEqualTo(SqlGuard.unquoteName(quotes));
+  }
 }
