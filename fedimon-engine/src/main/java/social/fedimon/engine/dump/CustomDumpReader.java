@@ -172,7 +172,7 @@ public final class CustomDumpReader {
         new java.util.concurrent.atomic.AtomicInteger();
     java.util.concurrent.atomic.AtomicReference<Throwable> failure =
         new java.util.concurrent.atomic.AtomicReference<>();
-    List<Thread> threads = new ArrayList<>();
+    List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     for (int i = 0; i < readers; i++) {
       Thread thread =
           new Thread(
@@ -185,7 +185,14 @@ public final class CustomDumpReader {
                     readBlock(own, read, toc, block, decisions.get(block), handler);
                   }
                 } catch (Throwable e) {
-                  failure.compareAndSet(null, e);
+                  if (failure.compareAndSet(null, e)) {
+                    // the restore fails: the other readers stop now, not after their table
+                    for (Thread other : threads) {
+                      if (other != Thread.currentThread()) {
+                        other.interrupt();
+                      }
+                    }
+                  }
                 }
               },
               "fedimon-dump-reader-" + i);

@@ -130,6 +130,43 @@ class SeekableCustomDumpTest {
   }
 
   @Test
+  void whenOneTableFailsTheOtherReaderIsStoppedInsteadOfFinishingItsTable() {
+    class FailingBesideBig extends Recorder {
+      volatile boolean bigStopped;
+
+      @Override
+      public int tablesAtOnce() {
+        return 2;
+      }
+
+      @Override
+      public void tableData(String table, String copyStatement, InputStream rows)
+          throws IOException {
+        if (!table.endsWith("z_big")) {
+          throw new IOException("the database refused " + table);
+        }
+        try {
+          Thread.sleep(60_000); // a big table still loading
+        } catch (InterruptedException e) {
+          bigStopped = true;
+          throw new java.io.InterruptedIOException("stopped");
+        }
+      }
+    }
+    FailingBesideBig handler = new FailingBesideBig();
+
+    Throwable thrown =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () ->
+                new CustomDumpReader(DumpPolicy.DEFAULTS.newGuard())
+                    .read(seekable, handler, n -> {}));
+
+    // the first failure is the one told, and the big table's reader did not go on for a minute
+    assertThat(thrown).isInstanceOf(IOException.class).hasMessageContaining("the database refused");
+    assertThat(handler.bigStopped).isTrue();
+  }
+
+  @Test
   void damageMetByOneOfTwoReadersIsRefusedAsCorrupt() throws IOException {
     byte[] bytes = Files.readAllBytes(seekable);
     ArchiveToc toc =
