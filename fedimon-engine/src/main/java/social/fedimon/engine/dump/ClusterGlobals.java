@@ -34,14 +34,14 @@ final class ClusterGlobals {
    * the first database, {@code SET}s are left out too.
    */
   boolean leavesOut(String statement, boolean globals) {
-    Matcher role = CREATE_ROLE.matcher(statement);
-    if (role.lookingAt() && name(statement, role.end()) != null) {
-      roles.add(SqlGuard.unquoteName(name(statement, role.end())));
+    String role = nameAfter(CREATE_ROLE, statement);
+    if (role != null) {
+      roles.add(SqlGuard.unquoteName(role));
       return true;
     }
-    Matcher tablespace = CREATE_TABLESPACE.matcher(statement);
-    if (tablespace.lookingAt() && name(statement, tablespace.end()) != null) {
-      tablespaces.add(SqlGuard.unquoteName(name(statement, tablespace.end())));
+    String tablespace = nameAfter(CREATE_TABLESPACE, statement);
+    if (tablespace != null) {
+      tablespaces.add(SqlGuard.unquoteName(tablespace));
       return true;
     }
     if (SETTING.matcher(statement).matches()) {
@@ -52,6 +52,13 @@ final class ClusterGlobals {
       return true;
     }
     return globals && statement.regionMatches(true, 0, "SET ", 0, 4);
+  }
+
+  /** The name after what {@code prefix} matches at the start of {@code statement}, or null. */
+  private static @org.jspecify.annotations.Nullable String nameAfter(
+      Pattern prefix, String statement) {
+    Matcher matcher = prefix.matcher(statement);
+    return matcher.lookingAt() ? name(statement, matcher.end()) : null;
   }
 
   /**

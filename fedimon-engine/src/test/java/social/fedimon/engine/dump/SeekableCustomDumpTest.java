@@ -133,6 +133,8 @@ class SeekableCustomDumpTest {
   void whenOneTableFailsTheOtherReaderIsStoppedInsteadOfFinishingItsTable() {
     class FailingBesideBig extends Recorder {
       volatile boolean bigStopped;
+      final java.util.concurrent.CountDownLatch bigLoading =
+          new java.util.concurrent.CountDownLatch(1);
 
       @Override
       public int tablesAtOnce() {
@@ -143,10 +145,19 @@ class SeekableCustomDumpTest {
       public void tableData(String table, String copyStatement, InputStream rows)
           throws IOException {
         if (!table.endsWith("z_big")) {
+          try {
+            // fails once the big table is loading, so that there is a reader to stop
+            bigLoading.await(60, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
           throw new IOException("the database refused " + table);
         }
+        bigLoading.countDown();
         try {
-          Thread.sleep(60_000); // a big table still loading
+          // a big table still loading: nothing releases it but an interrupt
+          new java.util.concurrent.CountDownLatch(1)
+              .await(60, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           bigStopped = true;
           throw new java.io.InterruptedIOException("stopped");
@@ -178,14 +189,7 @@ class SeekableCustomDumpTest {
     Path damaged = dir.resolve("damaged-mid.dump");
     Files.write(damaged, bytes);
 
-    Throwable thrown =
-        org.assertj.core.api.Assertions.catchThrowable(
-            () ->
-                new CustomDumpReader(DumpPolicy.DEFAULTS.newGuard())
-                    .read(damaged, new SideBySide(), n -> {}));
-
-    assertThat(thrown).isInstanceOf(BackupRejected.class);
-    Problem problem = ((BackupRejected) thrown).problem();
+    Problem problem = refusal(damaged, new SideBySide());
     assertThat(problem.code()).isEqualTo(ProblemCode.CORRUPT);
     assertThat(problem.message()).contains("m_mid").contains("belongs to entry");
   }
@@ -250,11 +254,15 @@ class SeekableCustomDumpTest {
 
   /** The problem a file read through its offsets is refused with. */
   private static Problem refusal(Path dump) {
+    return refusal(dump, new Recorder());
+  }
+
+  /** The problem a file read through its offsets into {@code handler} is refused with. */
+  private static Problem refusal(Path dump, DumpHandler handler) {
     Throwable thrown =
         org.assertj.core.api.Assertions.catchThrowable(
             () ->
-                new CustomDumpReader(DumpPolicy.DEFAULTS.newGuard())
-                    .read(dump, new Recorder(), n -> {}));
+                new CustomDumpReader(DumpPolicy.DEFAULTS.newGuard()).read(dump, handler, n -> {}));
     assertThat(thrown).isInstanceOf(BackupRejected.class);
     return ((BackupRejected) thrown).problem();
   }
