@@ -57,27 +57,7 @@ public final class Secrets {
     List<String> age = new ArrayList<>();
     List<PGPSecretKeyRing> pgp = new ArrayList<>();
     for (Path file : identityFiles) {
-      byte[] bytes = readSmall(file);
-      List<String> identities = ageIdentities(bytes);
-      if (!identities.isEmpty()) {
-        for (String identity : identities) {
-          try {
-            AgeIdentity.parse(identity);
-          } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage());
-          }
-        }
-        age.addAll(identities);
-        continue;
-      }
-      List<PGPSecretKeyRing> keys = pgpSecretKeys(bytes);
-      if (keys.isEmpty()) {
-        throw new IllegalArgumentException(
-            file
-                + " holds neither an age identity (AGE-SECRET-KEY-1... or AGE-SECRET-KEY-PQ-1...) nor an"
-                + " OpenPGP secret key");
-      }
-      pgp.addAll(keys);
+      identity(file.toString(), readSmall(file), age, pgp);
     }
     return new Secrets(allPasswords, age, pgp);
   }
@@ -107,6 +87,49 @@ public final class Secrets {
         + " age identities, "
         + pgpKeys.size()
         + " OpenPGP keys]";
+  }
+
+  /**
+   * Secrets given as text (the server's API): passwords as they are, identities as the contents of
+   * identity files (an age identity, or an OpenPGP secret key, armored).
+   *
+   * @throws IllegalArgumentException naming the identity (by its position) when one is unusable
+   */
+  public static Secrets of(List<String> passwords, List<String> identities) {
+    List<String> age = new ArrayList<>();
+    List<PGPSecretKeyRing> pgp = new ArrayList<>();
+    for (int i = 0; i < identities.size(); i++) {
+      byte[] bytes = identities.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      if (bytes.length > MAX_SECRET_FILE_BYTES) {
+        throw new IllegalArgumentException("identity " + (i + 1) + " is over 1 MiB");
+      }
+      identity("identity " + (i + 1), bytes, age, pgp);
+    }
+    return new Secrets(passwords, age, pgp);
+  }
+
+  private static void identity(
+      String label, byte[] bytes, List<String> age, List<PGPSecretKeyRing> pgp) {
+    List<String> identities = ageIdentities(bytes);
+    if (!identities.isEmpty()) {
+      for (String identity : identities) {
+        try {
+          AgeIdentity.parse(identity);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(label + ": " + e.getMessage());
+        }
+      }
+      age.addAll(identities);
+      return;
+    }
+    List<PGPSecretKeyRing> keys = pgpSecretKeys(bytes);
+    if (keys.isEmpty()) {
+      throw new IllegalArgumentException(
+          label
+              + " holds neither an age identity (AGE-SECRET-KEY-1... or AGE-SECRET-KEY-PQ-1...) nor an"
+              + " OpenPGP secret key");
+    }
+    pgp.addAll(keys);
   }
 
   private static String firstLine(Path file) {

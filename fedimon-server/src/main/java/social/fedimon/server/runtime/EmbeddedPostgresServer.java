@@ -31,6 +31,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   /** The role that owns the platform database and that the server connects as: no superuser. */
   public static final String ROLE = "fedimon";
 
+  /**
+   * The role that makes tenant roles and databases in this cluster on embedded defaults: it may
+   * create roles and databases, and is no superuser.
+   */
+  public static final String TENANT_ADMIN = "fedimon_tenants";
+
   private static final String SUPERUSER = "postgres";
 
   /** initdb plus a first start on a slow disk; the library's own default (10 s) is too tight. */
@@ -88,6 +94,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             "CREATE ROLE "
                 + ROLE
                 + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
+      }
+      if (!exists(statement, "SELECT 1 FROM pg_roles WHERE rolname = '" + TENANT_ADMIN + "'")) {
+        statement.execute(
+            "CREATE ROLE "
+                + TENANT_ADMIN
+                + " LOGIN NOSUPERUSER CREATEDB CREATEROLE NOREPLICATION NOBYPASSRLS");
       }
       if (!exists(statement, "SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
         statement.execute(
@@ -188,6 +200,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   /** JDBC URL of the platform database (the cluster trusts loopback connections). */
   public String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + DATABASE;
+  }
+
+  /** JDBC URL the tenant admin role connects to, to create tenant roles and databases. */
+  public String tenantAdminJdbcUrl() {
+    return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres?user=" + TENANT_ADMIN;
   }
 
   /** The role the server connects as: it owns the platform database and is no superuser. */

@@ -72,28 +72,34 @@ class RuntimeConfiguration {
     return EmbeddedObjectStorage.start(dataDirectory);
   }
 
-  @Bean(destroyMethod = "close")
-  ObjectStore objectStore(
+  /** How to reach the platform's object store; tenants' media go under prefixes of it. */
+  @Bean
+  S3Settings objectStoreSettings(
       FedimonProperties properties, ObjectProvider<EmbeddedObjectStorage> embedded) {
     FedimonProperties.S3 s3 = properties.s3();
     EmbeddedObjectStorage storage = embedded.getIfAvailable();
     if (storage != null) {
-      S3ObjectStore store = S3ObjectStore.connect(storage.settings(s3.bucket()));
-      store.createBucketIfMissing();
-      return store;
+      return storage.settings(s3.bucket());
     }
-    S3ObjectStore store =
-        S3ObjectStore.connect(
-            new S3Settings(
-                s3.endpoint(),
-                s3.region(),
-                s3.bucket(),
-                "",
-                blankToNull(s3.accessKey()),
-                blankToNull(s3.secretKey()),
-                s3.pathStyle(),
-                s3.checksumsWhenRequired()));
-    store.prepare();
+    return new S3Settings(
+        s3.endpoint(),
+        s3.region(),
+        s3.bucket(),
+        "",
+        blankToNull(s3.accessKey()),
+        blankToNull(s3.secretKey()),
+        s3.pathStyle(),
+        s3.checksumsWhenRequired());
+  }
+
+  @Bean(destroyMethod = "close")
+  ObjectStore objectStore(S3Settings settings, ObjectProvider<EmbeddedObjectStorage> embedded) {
+    S3ObjectStore store = S3ObjectStore.connect(settings);
+    if (embedded.getIfAvailable() != null) {
+      store.createBucketIfMissing();
+    } else {
+      store.prepare();
+    }
     return store;
   }
 

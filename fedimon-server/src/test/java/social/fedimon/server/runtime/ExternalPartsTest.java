@@ -67,6 +67,9 @@ class ExternalPartsTest {
             "--fedimon.data-dir=" + data,
             "--fedimon.master-key=" + masterKey,
             "--fedimon.database.url=postgresql://postgres@127.0.0.1:5432/" + DATABASE,
+            "--fedimon.tenant.database.url=postgresql://"
+                + social.fedimon.server.testing.Platform.TENANT_ADMIN
+                + "@127.0.0.1:5432/postgres",
             "--fedimon.s3.endpoint=" + s3.endpoint(),
             "--fedimon.s3.bucket=" + s3.bucket(),
             "--fedimon.s3.access-key=" + s3.accessKey(),

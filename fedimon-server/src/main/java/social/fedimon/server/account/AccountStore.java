@@ -1,0 +1,129 @@
+package social.fedimon.server.account;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Accounts and their tokens. Tokens and verification links are kept as SHA-256 only. */
+@Repository
+public class AccountStore {
+
+  /** What a stored account is. */
+  public record Account(UUID id, String email, String passwordHash, boolean verified) {}
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final JdbcClient jdbc;
+  private final Clock clock;
+
+  AccountStore(JdbcClient jdbc, Clock clock) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  /**
+   * A new, unverified account.
+   *
+   * @return the secret of its verification link, or empty if the email is taken
+   */
+  public Optional<String> create(String email, String passwordHash) {
+    String secret = newSecret();
+    int rows =
+        jdbc.sql(
+                "INSERT INTO account (id, email, password_hash, verify_hash, created_at)"
+                    + " VALUES (:id, :email, :hash, :verify, :now) ON CONFLICT (email) DO NOTHING")
+            .param("id", UUID.randomUUID())
+            .param("email", email)
+            .param("hash", passwordHash)
+            .param("verify", sha256(secret))
+            .param("now", now())
+            .update();
+    return rows == 1 ? Optional.of(secret) : Optional.empty();
+  }
+
+  public Optional<Account> byEmail(String email) {
+    return jdbc.sql(
+            "SELECT id, email, password_hash, verified_at IS NOT NULL AS verified FROM account"
+                + " WHERE email = :email")
+        .param("email", email)
+        .query(
+            (rs, row) ->
+                new Account(
+                    rs.getObject("id", UUID.class),
+                    rs.getString("email"),
+                    rs.getString("password_hash"),
+                    rs.getBoolean("verified")))
+        .optional();
+  }
+
+  /** Follows a verification link; false if it is unknown or was used. */
+  public boolean verify(String secret) {
+    return jdbc.sql(
+                "UPDATE account SET verified_at = :now, verify_hash = NULL"
+                    + " WHERE verify_hash = :hash")
+            .param("now", now())
+            .param("hash", sha256(secret))
+            .update()
+        == 1;
+  }
+
+  /** A new personal access token; the returned secret is shown once and never stored. */
+  public String newToken(UUID accountId, String name) {
+    String secret = "fdm_" + newSecret();
+    jdbc.sql(
+            "INSERT INTO access_token (id, account_id, token_hash, name, created_at)"
+                + " VALUES (:id, :account, :hash, :name, :now)")
+        .param("id", UUID.randomUUID())
+        .param("account", accountId)
+        .param("hash", sha256(secret))
+        .param("name", name)
+        .param("now", now())
+        .update();
+    return secret;
+  }
+
+  /** The account a token belongs to. */
+  public Optional<Account> byToken(String secret) {
+    return jdbc.sql(
+            "UPDATE access_token t SET last_used_at = :now FROM account a"
+                + " WHERE t.token_hash = :hash AND a.id = t.account_id"
+                + " RETURNING a.id, a.email, a.password_hash, a.verified_at IS NOT NULL AS verified")
+        .param("now", now())
+        .param("hash", sha256(secret))
+        .query(
+            (rs, row) ->
+                new Account(
+                    rs.getObject("id", UUID.class),
+                    rs.getString("email"),
+                    rs.getString("password_hash"),
+                    rs.getBoolean("verified")))
+        .optional();
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+  }
+
+  private static String newSecret() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  static byte[] sha256(String secret) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

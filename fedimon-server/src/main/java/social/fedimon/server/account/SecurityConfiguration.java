@@ -1,0 +1,70 @@
+package social.fedimon.server.account;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import social.fedimon.server.api.ApiErrors;
+
+/**
+ * The API takes personal access tokens, no session and no cookie (so no CSRF to guard); sign-up,
+ * token creation and the verification link are open; operators' routes need an operator. The
+ * console's pages are public for now (its log-in comes with the console).
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+  @Bean
+  PasswordEncoder passwordEncoder() {
+    return Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8();
+  }
+
+  @Bean
+  SecurityFilterChain api(HttpSecurity http, AccountStore accounts, Operators operators)
+      throws Exception {
+    http.securityMatcher("/api/**")
+        .csrf(csrf -> csrf.disable())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .addFilterBefore(
+            new BearerTokenFilter(accounts, operators), AnonymousAuthenticationFilter.class)
+        .authorizeHttpRequests(
+            authorize ->
+                authorize
+                    .requestMatchers(HttpMethod.POST, "/api/v1/accounts", "/api/v1/tokens")
+                    .permitAll()
+                    .requestMatchers("/api/v1/operator/**")
+                    .hasRole("OPERATOR")
+                    .anyRequest()
+                    .authenticated())
+        .exceptionHandling(
+            e ->
+                e.authenticationEntryPoint(
+                        (request, response, ex) ->
+                            ApiErrors.write(
+                                response,
+                                HttpStatus.UNAUTHORIZED,
+                                "unauthorized",
+                                "this needs Authorization: Bearer TOKEN (POST /api/v1/tokens)"))
+                    .accessDeniedHandler(
+                        (request, response, ex) ->
+                            ApiErrors.write(
+                                response,
+                                HttpStatus.FORBIDDEN,
+                                "forbidden",
+                                "only operators may do this")));
+    return http.build();
+  }
+
+  @Bean
+  SecurityFilterChain pages(HttpSecurity http) throws Exception {
+    http.authorizeHttpRequests(authorize -> authorize.anyRequest().permitAll())
+        .headers(headers -> headers.frameOptions(frame -> frame.deny()));
+    return http.build();
+  }
+}

@@ -1,0 +1,285 @@
+package social.fedimon.server.instance;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.IDN;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import social.fedimon.server.account.CurrentAccount;
+import social.fedimon.server.api.ApiException;
+import social.fedimon.server.migration.BackupSecrets;
+import social.fedimon.server.migration.BackupUploads;
+import social.fedimon.server.migration.MigrateIn;
+import social.fedimon.server.task.Task;
+import social.fedimon.server.task.TaskService;
+import social.fedimon.server.task.TaskState;
+import social.fedimon.server.task.TaskView;
+
+/**
+ * {@code /api/v1/instances}: file a request (its migration task starts and waits for the backup),
+ * send the backup and what opens it, read the pre-flight report, say go; operators approve, decline
+ * and mark DNS verified. Another account's instance is a 404.
+ */
+@RestController
+class InstanceController {
+
+  private static final Pattern HOST_LABELS =
+      Pattern.compile(
+          "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]");
+
+  record NewInstance(@NotBlank @Size(max = 253) String localDomain) {}
+
+  record Secrets(@Nullable List<String> passwords, @Nullable List<String> identities) {}
+
+  /** An instance as the API shows it. */
+  record InstanceView(
+      UUID id,
+      String localDomain,
+      String localDomainUnicode,
+      @Nullable Instant approvedAt,
+      @Nullable Instant declinedAt,
+      @Nullable Instant dnsVerifiedAt,
+      @Nullable Instant confirmedAt,
+      @Nullable Backup backup,
+      boolean report,
+      List<TaskView> tasks,
+      String next) {}
+
+  record Backup(long bytes, String sha256, Instant receivedAt) {}
+
+  private final InstanceStore instances;
+  private final TaskService tasks;
+  private final BackupUploads uploads;
+  private final BackupSecrets secrets;
+  private final ObjectMapper json;
+
+  InstanceController(
+      InstanceStore instances,
+      TaskService tasks,
+      BackupUploads uploads,
+      BackupSecrets secrets,
+      ObjectMapper json) {
+    this.instances = instances;
+    this.tasks = tasks;
+    this.uploads = uploads;
+    this.secrets = secrets;
+    this.json = json;
+  }
+
+  @PostMapping(path = "/api/v1/instances", produces = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<InstanceView> create(
+      @Valid @RequestBody NewInstance request, @AuthenticationPrincipal CurrentAccount account) {
+    String domain = domain(request.localDomain());
+    Instance instance =
+        instances
+            .create(account.id(), domain)
+            .orElseThrow(
+                () ->
+                    ApiException.conflict("an instance of " + domain + " exists on this platform"));
+    tasks.start(MigrateIn.NAME, account.id(), instance.id());
+    return ResponseEntity.status(HttpStatus.CREATED).body(view(instance));
+  }
+
+  @GetMapping(path = "/api/v1/instances", produces = MediaType.APPLICATION_JSON_VALUE)
+  List<InstanceView> list(@AuthenticationPrincipal CurrentAccount account) {
+    return instances.forAccount(account.id()).stream().map(this::view).toList();
+  }
+
+  @GetMapping(path = "/api/v1/instances/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+  InstanceView get(@PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account) {
+    return view(owned(id, account));
+  }
+
+  /** Streams an archive in: the body is the archive, of any size the limits allow. */
+  @PutMapping(path = "/api/v1/instances/{id}/backup", produces = MediaType.APPLICATION_JSON_VALUE)
+  InstanceView backup(
+      @PathVariable UUID id,
+      HttpServletRequest request,
+      @AuthenticationPrincipal CurrentAccount account)
+      throws IOException {
+    Instance instance = owned(id, account);
+    Task migration = migration(instance);
+    if (migration != null
+        && (migration.state() == TaskState.RUNNING || migration.state() == TaskState.WAITING)
+        && migration.stepIndex() > migration.steps().indexOf("wait")) {
+      throw ApiException.conflict("the restore has begun: a new backup cannot replace this one");
+    }
+    try (InputStream body = request.getInputStream()) {
+      uploads.receive(instance, body, request.getContentLengthLong());
+    }
+    // a migration stopped by a bad archive starts again from the inspection
+    if (migration != null && migration.state() == TaskState.FAILED) {
+      tasks.retry(migration, "receive");
+    } else {
+      tasks.wakeInstance(id);
+    }
+    return view(instances.find(id).orElseThrow());
+  }
+
+  @PostMapping(path = "/api/v1/instances/{id}/secrets", produces = MediaType.APPLICATION_JSON_VALUE)
+  InstanceView secrets(
+      @PathVariable UUID id,
+      @RequestBody Secrets given,
+      @AuthenticationPrincipal CurrentAccount account) {
+    Instance instance = owned(id, account);
+    try {
+      secrets.store(
+          id,
+          new BackupSecrets.Given(
+              given.passwords() == null ? List.of() : given.passwords(),
+              given.identities() == null ? List.of() : given.identities()));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid(e.getMessage());
+    }
+    Task migration = migration(instance);
+    if (migration != null
+        && migration.state() == TaskState.FAILED
+        && ("secret-required".equals(migration.problemCode())
+            || "wrong-secret".equals(migration.problemCode()))) {
+      tasks.retry(migration, "inspect");
+    }
+    return view(instance);
+  }
+
+  @GetMapping(path = "/api/v1/instances/{id}/report", produces = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<String> report(
+      @PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account) {
+    owned(id, account);
+    return instances
+        .report(id)
+        .map(report -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(report))
+        .orElseThrow(() -> ApiException.notFound("a report (no backup has been inspected yet)"));
+  }
+
+  @PostMapping(path = "/api/v1/instances/{id}/confirm", produces = MediaType.APPLICATION_JSON_VALUE)
+  InstanceView confirm(@PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account) {
+    owned(id, account);
+    return milestone(id, InstanceStore.Milestone.CONFIRMED);
+  }
+
+  @PostMapping(
+      path = "/api/v1/operator/instances/{id}/approve",
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  InstanceView approve(@PathVariable UUID id) {
+    return milestone(id, InstanceStore.Milestone.APPROVED);
+  }
+
+  @PostMapping(
+      path = "/api/v1/operator/instances/{id}/decline",
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  InstanceView decline(@PathVariable UUID id) {
+    return milestone(id, InstanceStore.Milestone.DECLINED);
+  }
+
+  @PostMapping(
+      path = "/api/v1/operator/instances/{id}/dns-verified",
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  InstanceView dnsVerified(@PathVariable UUID id) {
+    return milestone(id, InstanceStore.Milestone.DNS_VERIFIED);
+  }
+
+  private InstanceView milestone(UUID id, InstanceStore.Milestone milestone) {
+    instances.find(id).orElseThrow(() -> ApiException.notFound("this instance"));
+    instances.mark(id, milestone);
+    tasks.wakeInstance(id);
+    return view(instances.find(id).orElseThrow());
+  }
+
+  private @Nullable Task migration(Instance instance) {
+    return tasks.forInstance(instance.id()).stream()
+        .filter(task -> MigrateIn.NAME.equals(task.kind()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private Instance owned(UUID id, CurrentAccount account) {
+    return instances
+        .findOwned(id, account.id())
+        .orElseThrow(() -> ApiException.notFound("this instance"));
+  }
+
+  private InstanceView view(Instance instance) {
+    List<Task> all = tasks.forInstance(instance.id());
+    return new InstanceView(
+        instance.id(),
+        instance.localDomain(),
+        IDN.toUnicode(instance.localDomain()),
+        instance.approvedAt(),
+        instance.declinedAt(),
+        instance.dnsVerifiedAt(),
+        instance.confirmedAt(),
+        instance.backupKey() == null || instance.backupAt() == null
+            ? null
+            : new Backup(
+                instance.backupBytes() == null ? 0 : instance.backupBytes(),
+                String.valueOf(instance.backupSha256()),
+                instance.backupAt()),
+        instance.hasReport(),
+        all.stream().map(TaskView::of).toList(),
+        next(instance, all.isEmpty() ? null : all.get(0)));
+  }
+
+  /** What the admin does next, in plain words. */
+  private static String next(Instance instance, @Nullable Task migration) {
+    if (instance.declinedAt() != null) {
+      return "The request was declined.";
+    }
+    if (migration != null && migration.state() == TaskState.FAILED) {
+      return "The migration stopped: "
+          + migration.problemMessage()
+          + ". Send a new backup, or ask us to retry.";
+    }
+    if (migration != null && migration.state() == TaskState.SUCCEEDED) {
+      return "Your instance is restored and ready to start.";
+    }
+    if (instance.backupKey() == null) {
+      return "Send your backup (PUT /api/v1/instances/" + instance.id() + "/backup).";
+    }
+    if (instance.approvedAt() == null) {
+      return "We are reviewing your request.";
+    }
+    if (instance.dnsVerifiedAt() == null) {
+      return "Set your DNS records; we check them.";
+    }
+    if (instance.confirmedAt() == null) {
+      return "When your old instance is stopped and the backup is final, confirm to start the"
+          + " restore.";
+    }
+    return "Your instance is being restored.";
+  }
+
+  static String domain(String given) {
+    String ascii;
+    try {
+      ascii = IDN.toASCII(given.strip(), IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("localDomain: not a domain name");
+    }
+    if (ascii.endsWith(".")) {
+      ascii = ascii.substring(0, ascii.length() - 1);
+    }
+    if (!HOST_LABELS.matcher(ascii).matches()) {
+      throw ApiException.invalid("localDomain: not a domain name (example.social)");
+    }
+    return ascii;
+  }
+}

@@ -1,0 +1,455 @@
+package social.fedimon.server.migration;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import social.fedimon.engine.Problem;
+import social.fedimon.engine.archive.ArchiveEntry;
+import social.fedimon.engine.archive.ArchiveLimits;
+import social.fedimon.engine.archive.ArchiveReader;
+import social.fedimon.engine.archive.EntryVisitor;
+import social.fedimon.engine.dump.DumpPolicy;
+import social.fedimon.engine.dump.RestoreListener;
+import social.fedimon.engine.dump.RestoreTarget;
+import social.fedimon.engine.intake.Inspector;
+import social.fedimon.engine.intake.Report;
+import social.fedimon.engine.intake.ReportJson;
+import social.fedimon.engine.intake.RestoreFlow;
+import social.fedimon.engine.mastodon.EnvFile;
+import social.fedimon.engine.mastodon.EnvRewrite;
+import social.fedimon.engine.media.ObjectStore;
+import social.fedimon.engine.media.S3ObjectStore;
+import social.fedimon.engine.media.S3Settings;
+import social.fedimon.server.instance.Instance;
+import social.fedimon.server.instance.InstanceStore;
+import social.fedimon.server.secret.SecretBox;
+import social.fedimon.server.task.Step;
+import social.fedimon.server.task.StepContext;
+import social.fedimon.server.task.StepOutcome;
+import social.fedimon.server.task.Task;
+import social.fedimon.server.task.TaskKind;
+import social.fedimon.server.task.TaskProblem;
+import social.fedimon.server.task.TaskProperties;
+import social.fedimon.server.tenant.TenantDatabases;
+
+/**
+ * Migrate in: receive → inspect → wait (approval, DNS, the admin's go) → create the tenant role and
+ * database → restore (database and the archive's media) → rewrite and seal the env → ready to
+ * start. Each step can run again from its start after a crash.
+ */
+@Component
+public class MigrateIn implements TaskKind {
+
+  public static final String NAME = "migrate-in";
+
+  /** The largest env file read from an archive. */
+  private static final int MAX_ENV_BYTES = 1 << 20;
+
+  /** Connections a restore uses at once. */
+  private static final int RESTORE_JOBS = 2;
+
+  private final InstanceStore instances;
+  private final ObjectStore store;
+  private final S3Settings storeSettings;
+  private final TenantDatabases tenants;
+  private final BackupSecrets secrets;
+  private final SecretBox box;
+  private final TaskProperties taskProperties;
+  private final ObjectMapper json;
+  private final List<Step> steps;
+
+  MigrateIn(
+      InstanceStore instances,
+      ObjectStore store,
+      S3Settings storeSettings,
+      TenantDatabases tenants,
+      BackupSecrets secrets,
+      SecretBox box,
+      TaskProperties taskProperties,
+      ObjectMapper json) {
+    this.instances = instances;
+    this.store = store;
+    this.storeSettings = storeSettings;
+    this.tenants = tenants;
+    this.secrets = secrets;
+    this.box = box;
+    this.taskProperties = taskProperties;
+    this.json = json;
+    this.steps =
+        List.of(
+            step("receive", this::receive),
+            step("inspect", this::inspect),
+            step("wait", this::waitForGo),
+            step("create-database", this::createDatabase),
+            step("restore", this::restore),
+            step("env", this::env),
+            step("ready", this::ready));
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<Step> steps() {
+    return steps;
+  }
+
+  /** Where an instance's archive goes in the platform's object store. */
+  public static String backupKey(UUID instance) {
+    return "backups/" + instance + "/" + UUID.randomUUID() + ".archive";
+  }
+
+  /** The prefix of an instance's media in the platform's object store. */
+  public static String mediaPrefix(UUID instance) {
+    return "instances/" + instance + "/media";
+  }
+
+  // --- steps
+
+  private StepOutcome receive(StepContext context) {
+    Instance instance = instance(context);
+    if (instance.backupKey() == null) {
+      return StepOutcome.waitFor(List.of("backup"), taskProperties.waitRecheck());
+    }
+    var stored = store.head(instance.backupKey());
+    if (stored.isEmpty()) {
+      instances.forgetBackup(instance.id());
+      context.log("the archive received is no longer in the store; send it again");
+      return StepOutcome.waitFor(List.of("backup"), taskProperties.waitRecheck());
+    }
+    context.log("archive received: " + instance.backupBytes() + " bytes");
+    return StepOutcome.done();
+  }
+
+  private StepOutcome inspect(StepContext context) {
+    Instance instance = instance(context);
+    String key = required(instance.backupKey(), "backup");
+    long size = instance.backupBytes() == null ? -1 : instance.backupBytes();
+    context.phase("checking the archive");
+    context.totalBytes(size);
+    Report report =
+        new Inspector(
+                ArchiveLimits.DEFAULTS,
+                DumpPolicy.DEFAULTS,
+                new Inspector.Expectations(instance.localDomain(), null))
+            .inspect(
+                new StoredArchive(store, key, size),
+                secrets.load(instance.id()),
+                progress(context));
+    context.checkStop();
+    instances.report(instance.id(), ReportJson.write(report));
+    if (!report.accepted()) {
+      throw rejected(report);
+    }
+    context.log(
+        "the archive can be restored"
+            + (report.problems().isEmpty()
+                ? ""
+                : " (" + report.problems().size() + " warnings: see the report)"));
+    return StepOutcome.done();
+  }
+
+  private StepOutcome waitForGo(StepContext context) {
+    Instance instance = instance(context);
+    if (instance.declinedAt() != null) {
+      throw new TaskProblem("declined", "the instance request was declined");
+    }
+    List<String> missing = new ArrayList<>();
+    if (instance.approvedAt() == null) {
+      missing.add("approval");
+    }
+    if (instance.dnsVerifiedAt() == null) {
+      missing.add("dns");
+    }
+    if (instance.confirmedAt() == null) {
+      missing.add("confirmation");
+    }
+    return missing.isEmpty()
+        ? StepOutcome.done()
+        : StepOutcome.waitFor(missing, taskProperties.waitRecheck());
+  }
+
+  private StepOutcome createDatabase(StepContext context) throws SQLException {
+    Instance instance = instance(context);
+    String name = TenantDatabases.nameFor(instance.id());
+    String password = TenantDatabases.newPassword();
+    tenants.recreate(name, password);
+    instances.tenant(instance.id(), name, box.seal(password, tenantContext(instance.id())));
+    context.log("tenant database " + name + " made");
+    return StepOutcome.done();
+  }
+
+  private StepOutcome restore(StepContext context) throws SQLException {
+    Instance instance = instance(context);
+    String name = required(instance.tenantDatabase(), "tenant database");
+    byte[] sealed = instances.tenantPassword(instance.id());
+    String password =
+        sealed == null
+            ? TenantDatabases.newPassword()
+            : box.open(sealed, tenantContext(instance.id()));
+    // a clean start: whatever an interrupted run restored goes
+    tenants.recreate(name, password);
+    if (sealed == null) {
+      instances.tenant(instance.id(), name, box.seal(password, tenantContext(instance.id())));
+    }
+    RestoreTarget target = tenants.target(name, password);
+    context.onCancel(() -> dropQuietly(name));
+    String key = required(instance.backupKey(), "backup");
+    long size = instance.backupBytes() == null ? -1 : instance.backupBytes();
+    context.totalBytes(size);
+    AtomicLong rows = new AtomicLong();
+    RestoreListener listener =
+        new RestoreListener() {
+          @Override
+          public void phase(String phase) {
+            context.phase(phase);
+          }
+
+          @Override
+          public void tableDone(String table, long tableRows) {
+            context.rows(rows.addAndGet(tableRows));
+          }
+        };
+    Report report;
+    try (ObjectStore media = mediaStore(instance.id())) {
+      report =
+          new RestoreFlow(
+                  ArchiveLimits.DEFAULTS,
+                  DumpPolicy.DEFAULTS,
+                  new Inspector.Expectations(instance.localDomain(), null))
+              .restore(
+                  new StoredArchive(store, key, size),
+                  secrets.load(instance.id()),
+                  target,
+                  new RestoreFlow.Options(RESTORE_JOBS, false, media),
+                  listener,
+                  progress(context));
+    }
+    context.checkStop();
+    if (report.restored() == null) {
+      throw rejected(report);
+    }
+    instances.report(instance.id(), ReportJson.write(report));
+    Report.Restored restored = report.restored();
+    long total = restored.rowCounts().values().stream().mapToLong(Long::longValue).sum();
+    context.rows(total);
+    if (restored.media() != null) {
+      context.files(restored.media().files());
+    }
+    context.log(
+        "restored "
+            + restored.rowCounts().size()
+            + " tables, "
+            + total
+            + " rows, each table checked against the dump"
+            + (restored.media() == null
+                ? ""
+                : "; " + restored.media().files() + " media files stored"));
+    return StepOutcome.done();
+  }
+
+  private StepOutcome env(StepContext context) throws IOException {
+    Instance instance = instance(context);
+    String key = required(instance.backupKey(), "backup");
+    String report = instances.report(instance.id()).orElse(null);
+    Report.Env found = report == null ? null : ReportJson.read(report).env();
+    if (found == null) {
+      context.log(
+          "the backup holds no .env.production: the instance's settings must be given before it"
+              + " starts");
+      return StepOutcome.done();
+    }
+    String text = readEntry(instance, key, found.file());
+    EnvFile env = EnvFile.parse(text);
+    EnvRewrite.Result rewritten = EnvRewrite.rewrite(env, hostValues(instance));
+    instances.env(instance.id(), box.seal(rewritten.text(), envContext(instance.id())));
+    context.log("env rewritten for this platform and sealed: " + rewritten.diff().size() + " keys");
+    return StepOutcome.done();
+  }
+
+  private StepOutcome ready(StepContext context) {
+    ObjectNode result = json.createObjectNode();
+    result.put("state", "ready-to-start");
+    result.put(
+        "message",
+        "The database and media are restored and the configuration is ready. Starting instances"
+            + " is not part of this version: the instance is ready to start.");
+    context.log("ready to start");
+    return StepOutcome.done(result);
+  }
+
+  // --- cancel
+
+  @Override
+  public void cleanUp(Task task) {
+    UUID id = task.instanceId();
+    if (id == null) {
+      return;
+    }
+    dropQuietly(TenantDatabases.nameFor(id));
+    try {
+      if (tenants.exists(TenantDatabases.nameFor(id))
+          || tenants.roleExists(TenantDatabases.nameFor(id))) {
+        throw new IllegalStateException("the tenant database could not be removed yet");
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("the tenant server is not reachable: " + e.getMessage(), e);
+    }
+    instances.tenant(id, null, null);
+    instances.env(id, null);
+    try (ObjectStore media = mediaStore(id)) {
+      media.list("").forEach(object -> media.delete(object.key()));
+    }
+    instances
+        .find(id)
+        .map(Instance::backupKey)
+        .ifPresent(
+            key -> {
+              store.delete(key);
+              instances.forgetBackup(id);
+            });
+  }
+
+  // --- helpers
+
+  private void dropQuietly(String name) {
+    try {
+      tenants.drop(name);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not drop the tenant database: " + e.getMessage(), e);
+    }
+  }
+
+  private ObjectStore mediaStore(UUID instance) {
+    S3Settings s = storeSettings;
+    return S3ObjectStore.connect(
+        new S3Settings(
+            s.endpoint(),
+            s.region(),
+            s.bucket(),
+            (s.prefix().isEmpty() ? "" : s.prefix() + "/") + mediaPrefix(instance),
+            s.accessKey(),
+            s.secretKey(),
+            s.pathStyle(),
+            s.checksumsWhenRequired()));
+  }
+
+  private Map<String, String> hostValues(Instance instance) {
+    String hostPort = tenants.hostAndPort();
+    int colon = hostPort.lastIndexOf(':');
+    String name = TenantDatabases.nameFor(instance.id());
+    Map<String, String> host = new LinkedHashMap<>();
+    host.put("DB_HOST", colon < 0 ? hostPort : hostPort.substring(0, colon));
+    host.put("DB_PORT", colon < 0 ? "5432" : hostPort.substring(colon + 1));
+    host.put("DB_NAME", name);
+    host.put("DB_USER", name);
+    byte[] sealed = instances.tenantPassword(instance.id());
+    if (sealed != null) {
+      host.put("DB_PASS", box.open(sealed, tenantContext(instance.id())));
+    }
+    host.put("S3_ENABLED", "true");
+    host.put("S3_BUCKET", storeSettings.bucket());
+    host.put("S3_REGION", storeSettings.region());
+    if (storeSettings.endpoint() != null) {
+      host.put("S3_ENDPOINT", storeSettings.endpoint().toString());
+    }
+    return host;
+  }
+
+  private String readEntry(Instance instance, String key, String entryName) {
+    ByteArrayOutputStream found = new ByteArrayOutputStream();
+    long size = instance.backupBytes() == null ? -1 : instance.backupBytes();
+    new ArchiveReader(ArchiveLimits.DEFAULTS, secrets.load(instance.id()))
+        .read(
+            new StoredArchive(store, key, size),
+            new EntryVisitor() {
+              @Override
+              public void file(ArchiveEntry entry, InputStream content) throws IOException {
+                if (entry.name().equals(entryName) && found.size() == 0) {
+                  found.write(content.readNBytes(MAX_ENV_BYTES));
+                }
+              }
+
+              @Override
+              public void problem(Problem problem) {}
+            },
+            bytes -> {});
+    return found.toString(StandardCharsets.UTF_8);
+  }
+
+  private Instance instance(StepContext context) {
+    return instances
+        .find(context.instanceId())
+        .orElseThrow(() -> new TaskProblem("not-found", "the instance request no longer exists"));
+  }
+
+  private static String required(@Nullable String value, String what) {
+    if (value == null) {
+      throw new TaskProblem(
+          "invalid-request", "no " + what + " yet: an earlier step must run again");
+    }
+    return value;
+  }
+
+  /** Bytes read, for the progress; a cancel stops the reading thread here. */
+  private static LongConsumer progress(StepContext context) {
+    return bytes -> {
+      context.bytes(bytes);
+      if (context.stopping()) {
+        context.checkStop();
+      }
+    };
+  }
+
+  /** The report's first error, as the task's problem. */
+  private static RuntimeException rejected(Report report) {
+    for (Report.ProblemView problem : report.problems()) {
+      if ("error".equals(problem.severity())) {
+        return new TaskProblem(problem.code(), problem.message());
+      }
+    }
+    return new TaskProblem("restore-failed", "the backup was not restored");
+  }
+
+  private static String tenantContext(UUID instance) {
+    return "tenant-password:" + instance;
+  }
+
+  private static String envContext(UUID instance) {
+    return "env:" + instance;
+  }
+
+  private static Step step(String name, StepBody body) {
+    return new Step() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public StepOutcome run(StepContext context) throws Exception {
+        return body.run(context);
+      }
+    };
+  }
+
+  @FunctionalInterface
+  private interface StepBody {
+    StepOutcome run(StepContext context) throws Exception;
+  }
+}

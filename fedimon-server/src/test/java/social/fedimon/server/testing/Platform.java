@@ -1,0 +1,234 @@
+package social.fedimon.server.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.springframework.context.ConfigurableApplicationContext;
+import social.fedimon.engine.media.S3Settings;
+import social.fedimon.engine.testing.FixtureDatabase;
+import social.fedimon.engine.testing.S3ProxyFixture;
+import social.fedimon.server.FedimonServer;
+import social.fedimon.server.runtime.TestDataFolders;
+
+/**
+ * A FédiMon platform for tests: a platform database on the machine's PostgreSQL, a bucket on the
+ * tests' S3Proxy, tenant databases made by a CREATEROLE/CREATEDB role on the same server, mail in
+ * the outbox, and nodes ({@code serve} in this JVM) started on it. Talks to them over HTTP as a
+ * script would.
+ */
+public final class Platform implements AutoCloseable {
+
+  /** The role that makes tenant databases in tests: may create roles and databases, no more. */
+  public static final String TENANT_ADMIN = "fedimon_test_tenants";
+
+  public static final String OPERATOR = "ops@fedimon.test";
+
+  static {
+    FixtureDatabase.execute(
+        "postgres",
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+            + TENANT_ADMIN
+            + "') THEN CREATE ROLE "
+            + TENANT_ADMIN
+            + " LOGIN CREATEROLE CREATEDB NOSUPERUSER; END IF; END $$");
+  }
+
+  public final String database;
+  public final S3Settings s3;
+  public final Path data;
+  private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
+  private final ObjectMapper json = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  public Platform(String name) {
+    database = FixtureDatabase.create("fedimon_" + name);
+    s3 = S3ProxyFixture.newBucket();
+    data = TestDataFolders.create(name);
+  }
+
+  /** The arguments a node of this platform starts with. */
+  public List<String> arguments() {
+    return List.of(
+        "--server.port=0",
+        "--fedimon.data-dir=" + data,
+        "--fedimon.master-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        "--fedimon.database.url=postgresql://postgres@127.0.0.1:5432/" + database,
+        "--fedimon.tenant.database.url=postgresql://" + TENANT_ADMIN + "@127.0.0.1:5432/postgres",
+        "--fedimon.s3.endpoint=" + s3.endpoint(),
+        "--fedimon.s3.bucket=" + s3.bucket(),
+        "--fedimon.s3.access-key=" + s3.accessKey(),
+        "--fedimon.s3.secret-key=" + s3.secretKey(),
+        "--fedimon.s3.checksums-when-required=true",
+        "--fedimon.operators=" + OPERATOR,
+        "--db-scheduler.polling-interval=300ms",
+        "--db-scheduler.heartbeat-interval=1s",
+        "--db-scheduler.missed-heartbeats-limit=4",
+        "--fedimon.tasks.progress-interval=200ms",
+        "--fedimon.tasks.retry-backoff=1s",
+        "--fedimon.tasks.wait-recheck=2s");
+  }
+
+  /** Starts a node in this JVM; each node has a data folder of its own for its logs. */
+  public Node start(String... extra) {
+    List<String> args = new ArrayList<>(arguments());
+    if (!nodes.isEmpty()) {
+      args.set(1, "--fedimon.data-dir=" + TestDataFolders.create("node"));
+    }
+    args.addAll(Arrays.asList(extra));
+    ConfigurableApplicationContext context = FedimonServer.start(args.toArray(String[]::new));
+    nodes.add(context);
+    String port = context.getEnvironment().getProperty("local.server.port");
+    return new Node(URI.create("http://127.0.0.1:" + port), context);
+  }
+
+  @Override
+  public void close() {
+    for (ConfigurableApplicationContext node : nodes) {
+      node.close();
+    }
+    FixtureDatabase.drop(database);
+  }
+
+  /** A node's address and its Spring context. */
+  public record Node(URI base, ConfigurableApplicationContext context) {}
+
+  // --- HTTP, as a script would use the API
+
+  /** An answer: status and body (JSON when it parses). */
+  public record Answer(int status, String body, JsonNode json) {}
+
+  public Answer call(Node node, String method, String path, String token, Object body) {
+    try {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(node.base().resolve(path)).timeout(Duration.ofSeconds(60));
+      if (token != null) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      if (body instanceof Path file) {
+        request.method(method, HttpRequest.BodyPublishers.ofFile(file));
+      } else if (body != null) {
+        request.header("Content-Type", "application/json");
+        request.method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
+      } else {
+        request.method(method, HttpRequest.BodyPublishers.noBody());
+      }
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      JsonNode parsed;
+      try {
+        parsed = json.readTree(response.body());
+      } catch (IOException e) {
+        parsed = json.nullNode();
+      }
+      return new Answer(
+          response.statusCode(), response.body(), parsed == null ? json.nullNode() : parsed);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Signs up, follows the link in the verification mail, returns a token. */
+  public String account(Node node, String email) {
+    Answer signUp =
+        call(
+            node,
+            "POST",
+            "/api/v1/accounts",
+            null,
+            java.util.Map.of("email", email, "password", "correct horse battery"));
+    if (signUp.status() != 201) {
+      throw new AssertionError("sign-up: " + signUp.status() + " " + signUp.body());
+    }
+    String link = verificationLink(email);
+    Answer verified =
+        call(
+            node,
+            "GET",
+            URI.create(link).getRawPath() + "?" + URI.create(link).getRawQuery(),
+            null,
+            null);
+    if (verified.status() != 200) {
+      throw new AssertionError("verify: " + verified.status());
+    }
+    Answer token =
+        call(
+            node,
+            "POST",
+            "/api/v1/tokens",
+            null,
+            java.util.Map.of("email", email, "password", "correct horse battery"));
+    if (token.status() != 201) {
+      throw new AssertionError("token: " + token.status() + " " + token.body());
+    }
+    return token.json().get("token").asText();
+  }
+
+  private static final Pattern LINK = Pattern.compile("https?://\\S+/accounts/verify\\?token=\\S+");
+
+  /** The link of the newest verification mail to {@code email} in the outbox. */
+  public String verificationLink(String email) {
+    try (Stream<Path> files = Files.walk(data.resolve("outbox"))) {
+      List<Path> mails = new ArrayList<>(files.filter(Files::isRegularFile).sorted().toList());
+      java.util.Collections.reverse(mails);
+      for (Path file : mails) {
+        String mail =
+            Files.readString(file, StandardCharsets.UTF_8).replace("=\r\n", "").replace("=\n", "");
+        if (mail.contains(email)) {
+          Matcher matcher = LINK.matcher(mail.replace("=3D", "="));
+          if (matcher.find()) {
+            return matcher.group();
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    throw new AssertionError("no verification mail to " + email);
+  }
+
+  /** Polls the task until {@code until} holds; fails after {@code timeout}. */
+  public JsonNode awaitTask(
+      Node node, String token, String taskId, Duration timeout, Predicate<JsonNode> until) {
+    Instant end = Instant.now().plus(timeout);
+    JsonNode task = null;
+    while (Instant.now().isBefore(end)) {
+      Answer answer = call(node, "GET", "/api/v1/tasks/" + taskId, token, null);
+      task = answer.json();
+      if (answer.status() == 200 && until.test(task)) {
+        return task;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("the task did not get there in " + timeout + "; it is: " + task);
+  }
+
+  public static UUID uuid(JsonNode node) {
+    return UUID.fromString(node.asText());
+  }
+}
