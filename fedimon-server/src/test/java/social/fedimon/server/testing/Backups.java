@@ -38,6 +38,25 @@ public final class Backups {
     }
   }
 
+  /**
+   * A source database with Mastodon's tables and one big table besides (about 200 MB of rows), so
+   * that its restore lasts seconds: long enough to cancel it or kill the node running it.
+   */
+  public static String bigSource() {
+    String name = social.fedimon.engine.testing.MastodonDatabase.createSource();
+    FixtureDatabase.execute(
+        name,
+        "CREATE TABLE big_payload (id bigint PRIMARY KEY, body text NOT NULL);"
+            + " INSERT INTO big_payload SELECT g, md5(g::text) || repeat('x', 60)"
+            + " FROM generate_series(1, "
+            + BIG_ROWS
+            + ") g");
+    return name;
+  }
+
+  /** Rows of {@link #bigSource()}'s big table. */
+  public static final long BIG_ROWS = 2_000_000;
+
   /** Where tests keep their files: under target/. */
   static final class TestPaths {
     static Path base() throws IOException {

@@ -207,6 +207,36 @@ public final class Platform implements AutoCloseable {
     throw new AssertionError("no verification mail to " + email);
   }
 
+  /** A migration filed by an admin, its backup sent, and every go given. */
+  public record Migration(String instance, String task) {}
+
+  /**
+   * Files a request for {@code example.social}, sends {@code archive}, has the operator approve and
+   * verify DNS and the admin confirm: the restore starts as soon as a node takes it.
+   */
+  public Migration migrate(Node node, String admin, String operator, Path archive) {
+    Answer filed =
+        call(
+            node,
+            "POST",
+            "/api/v1/instances",
+            admin,
+            java.util.Map.of("localDomain", "example.social"));
+    if (filed.status() != 201) {
+      throw new AssertionError("file: " + filed.status() + " " + filed.body());
+    }
+    String instance = filed.json().get("id").asText();
+    String task = filed.json().get("tasks").get(0).get("id").asText();
+    Answer sent = call(node, "PUT", "/api/v1/instances/" + instance + "/backup", admin, archive);
+    if (sent.status() != 200) {
+      throw new AssertionError("backup: " + sent.status() + " " + sent.body());
+    }
+    call(node, "POST", "/api/v1/operator/instances/" + instance + "/approve", operator, null);
+    call(node, "POST", "/api/v1/operator/instances/" + instance + "/dns-verified", operator, null);
+    call(node, "POST", "/api/v1/instances/" + instance + "/confirm", admin, null);
+    return new Migration(instance, task);
+  }
+
   /** Polls the task until {@code until} holds; fails after {@code timeout}. */
   public JsonNode awaitTask(
       Node node, String token, String taskId, Duration timeout, Predicate<JsonNode> until) {
