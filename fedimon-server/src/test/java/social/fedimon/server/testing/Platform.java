@@ -89,8 +89,10 @@ public final class Platform implements AutoCloseable {
   /** Starts a node in this JVM; each node has a data folder of its own for its logs. */
   public Node start(String... extra) {
     List<String> args = new ArrayList<>(arguments());
-    if (!nodes.isEmpty()) {
-      args.set(1, "--fedimon.data-dir=" + TestDataFolders.create("node"));
+    if (!nodes.isEmpty() || !forked.isEmpty()) {
+      Path folder = TestDataFolders.create("node");
+      folders.add(folder);
+      args.set(1, "--fedimon.data-dir=" + folder);
     }
     args.addAll(Arrays.asList(extra));
     ConfigurableApplicationContext context = FedimonServer.start(args.toArray(String[]::new));
@@ -99,8 +101,73 @@ public final class Platform implements AutoCloseable {
     return new Node(URI.create("http://127.0.0.1:" + port), context);
   }
 
+  /**
+   * Starts a node in a JVM of its own (the test's class path), to be killed as a real node dies;
+   * returns once it answers.
+   */
+  public Forked fork(String... extra) {
+    try {
+      int port;
+      try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      Path folder = TestDataFolders.create("forked");
+      folders.add(folder);
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add("-Xmx512m");
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add(FedimonServer.class.getName());
+      List<String> args = new ArrayList<>(arguments());
+      args.set(0, "--server.port=" + port);
+      args.set(1, "--fedimon.data-dir=" + folder);
+      command.addAll(args);
+      command.addAll(Arrays.asList(extra));
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(folder.resolve("console.log").toFile())
+              .start();
+      forked.add(process);
+      Node node = new Node(URI.create("http://127.0.0.1:" + port), null);
+      Instant end = Instant.now().plus(Duration.ofSeconds(90));
+      while (Instant.now().isBefore(end)) {
+        if (!process.isAlive()) {
+          throw new AssertionError(
+              "the forked node stopped: " + Files.readString(folder.resolve("console.log")));
+        }
+        try {
+          if (call(node, "GET", "/actuator/health", null, null).status() == 200) {
+            return new Forked(node, process);
+          }
+        } catch (UncheckedIOException e) {
+          // not listening yet
+        }
+        Thread.sleep(200);
+      }
+      throw new AssertionError("the forked node did not answer in 90 s");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A node in a JVM of its own. */
+  public record Forked(Node node, Process process) {}
+
+  private final List<Process> forked = new ArrayList<>();
+
+  /** Every node's data folder: each has its outbox. */
+  private final List<Path> folders = new ArrayList<>();
+
   @Override
   public void close() {
+    for (Process process : forked) {
+      process.destroyForcibly();
+    }
     for (ConfigurableApplicationContext node : nodes) {
       node.close();
     }
@@ -108,7 +175,8 @@ public final class Platform implements AutoCloseable {
   }
 
   /** A node's address and its Spring context. */
-  public record Node(URI base, ConfigurableApplicationContext context) {}
+  public record Node(
+      URI base, @org.jspecify.annotations.Nullable ConfigurableApplicationContext context) {}
 
   // --- HTTP, as a script would use the API
 
@@ -188,8 +256,22 @@ public final class Platform implements AutoCloseable {
 
   /** The link of the newest verification mail to {@code email} in the outbox. */
   public String verificationLink(String email) {
-    try (Stream<Path> files = Files.walk(data.resolve("outbox"))) {
-      List<Path> mails = new ArrayList<>(files.filter(Files::isRegularFile).sorted().toList());
+    List<Path> outboxes = new ArrayList<>();
+    outboxes.add(data.resolve("outbox"));
+    folders.forEach(folder -> outboxes.add(folder.resolve("outbox")));
+    List<Path> all = new ArrayList<>();
+    for (Path outbox : outboxes) {
+      if (Files.isDirectory(outbox)) {
+        try (Stream<Path> files = Files.walk(outbox)) {
+          all.addAll(files.filter(Files::isRegularFile).toList());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    all.sort(java.util.Comparator.comparing(Path::getFileName));
+    try {
+      List<Path> mails = all;
       java.util.Collections.reverse(mails);
       for (Path file : mails) {
         String mail =
