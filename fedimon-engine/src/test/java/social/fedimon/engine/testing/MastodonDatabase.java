@@ -74,9 +74,17 @@ public final class MastodonDatabase {
 
   /** Table name -> md5 of its rows as text, ordered: equal maps mean equal content. */
   public static Map<String, String> checksums(String database) {
+    try (Connection c = DriverManager.getConnection(FixtureDatabase.adminUrl(database))) {
+      return checksums(c);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The same, over a connection to any server (an embedded cluster's, say). */
+  public static Map<String, String> checksums(Connection c) throws SQLException {
     Map<String, String> sums = new TreeMap<>();
-    try (Connection c = DriverManager.getConnection(FixtureDatabase.adminUrl(database));
-        Statement s = c.createStatement()) {
+    try (Statement s = c.createStatement()) {
       List<String> tables = new ArrayList<>();
       try (ResultSet rs =
           s.executeQuery(
@@ -95,8 +103,6 @@ public final class MastodonDatabase {
           sums.put(table, rs.getString(1));
         }
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
     }
     return sums;
   }

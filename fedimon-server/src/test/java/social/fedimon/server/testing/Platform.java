@@ -58,14 +58,41 @@ public final class Platform implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
 
+  private final boolean embedded;
+
   public Platform(String name) {
-    database = FixtureDatabase.create("fedimon_" + name);
-    s3 = S3ProxyFixture.newBucket();
+    this(name, false);
+  }
+
+  private Platform(String name, boolean embedded) {
+    this.embedded = embedded;
+    database = embedded ? "" : FixtureDatabase.create("fedimon_" + name);
+    s3 =
+        embedded
+            ? S3ProxyFixture.settings(URI.create("http://127.0.0.1:1"), "unused")
+            : S3ProxyFixture.newBucket();
     data = TestDataFolders.create(name);
+  }
+
+  /**
+   * A platform on embedded defaults, as {@code bin/fedimon serve} runs it: its PostgreSQL (tenant
+   * databases included), S3Proxy and outbox under one data folder. One node only.
+   */
+  public static Platform embedded(String name) {
+    return new Platform(name, true);
   }
 
   /** The arguments a node of this platform starts with. */
   public List<String> arguments() {
+    if (embedded) {
+      return List.of(
+          "--server.port=0",
+          "--fedimon.data-dir=" + data,
+          "--fedimon.operators=" + OPERATOR,
+          "--db-scheduler.polling-interval=300ms",
+          "--fedimon.tasks.progress-interval=200ms",
+          "--fedimon.tasks.wait-recheck=2s");
+    }
     return List.of(
         "--server.port=0",
         "--fedimon.data-dir=" + data,
@@ -171,7 +198,9 @@ public final class Platform implements AutoCloseable {
     for (ConfigurableApplicationContext node : nodes) {
       node.close();
     }
-    FixtureDatabase.drop(database);
+    if (!embedded) {
+      FixtureDatabase.drop(database);
+    }
   }
 
   /** A node's address and its Spring context. */

@@ -1,0 +1,90 @@
+package social.fedimon.server.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import social.fedimon.engine.testing.FixtureDatabase;
+import social.fedimon.engine.testing.MastodonDatabase;
+import social.fedimon.server.runtime.EmbeddedPostgresServer;
+import social.fedimon.server.tenant.TenantDatabases;
+import social.fedimon.server.testing.Backups;
+import social.fedimon.server.testing.Platform;
+
+/**
+ * A migration on embedded defaults, as {@code bin/fedimon serve} runs: the tenant database is made
+ * in the embedded cluster (PostgreSQL 17, where a CREATEROLE role gets no power over the roles it
+ * makes until it grants them to itself) by a role that is no superuser.
+ */
+class MigrateOnEmbeddedDefaultsTest {
+
+  static Platform platform;
+  static Platform.Node node;
+  static String source;
+  static Path archive;
+
+  @BeforeAll
+  static void start() {
+    source = MastodonDatabase.createSource();
+    archive = Backups.instanceArchive("embedded-migration", source);
+    platform = Platform.embedded("embedded_migration");
+    node = platform.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    platform.close();
+    FixtureDatabase.drop(source);
+  }
+
+  @Test
+  void aMigrationRunsEndToEndOnTheEmbeddedCluster() throws Exception {
+    String admin = platform.account(node, "admin@example.social");
+    String operator = platform.account(node, Platform.OPERATOR);
+    Platform.Migration migration = platform.migrate(node, admin, operator, archive);
+
+    JsonNode done =
+        platform.awaitTask(
+            node,
+            admin,
+            migration.task(),
+            Duration.ofSeconds(120),
+            t -> t.get("state").asText().matches("succeeded|failed|cancelled"));
+    assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
+
+    EmbeddedPostgresServer cluster =
+        Objects.requireNonNull(node.context()).getBean(EmbeddedPostgresServer.class);
+    String tenant = TenantDatabases.nameFor(UUID.fromString(migration.instance()));
+    String url = "jdbc:postgresql://127.0.0.1:" + cluster.port() + "/" + tenant + "?user=postgres";
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      Map<String, String> restored = MastodonDatabase.checksums(c);
+      assertThat(restored).isEqualTo(MastodonDatabase.checksums(source));
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT rolsuper, rolcreaterole, rolcreatedb, pg_get_userbyid(d.datdba)"
+                  + " FROM pg_roles r, pg_database d WHERE r.rolname = '"
+                  + tenant
+                  + "' AND d.datname = '"
+                  + tenant
+                  + "'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getBoolean(1)).as("superuser").isFalse();
+        assertThat(rs.getBoolean(2)).as("createrole").isFalse();
+        assertThat(rs.getBoolean(3)).as("createdb").isFalse();
+        assertThat(rs.getString(4)).as("owner").isEqualTo(tenant);
+      }
+    }
+  }
+}
