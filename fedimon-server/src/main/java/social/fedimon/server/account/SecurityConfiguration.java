@@ -1,5 +1,6 @@
 package social.fedimon.server.account;
 
+import jakarta.servlet.DispatcherType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -36,6 +37,10 @@ class SecurityConfiguration {
         .authorizeHttpRequests(
             authorize ->
                 authorize
+                    // the second dispatch of an event stream or a deferred answer: the request
+                    // was authorized when it came in, and has no token of its own any more
+                    .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
+                    .permitAll()
                     .requestMatchers(HttpMethod.POST, "/api/v1/accounts", "/api/v1/tokens")
                     .permitAll()
                     .requestMatchers("/api/v1/operator/**")

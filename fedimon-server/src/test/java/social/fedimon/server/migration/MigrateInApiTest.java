@@ -142,6 +142,13 @@ class MigrateInApiTest {
     assertThat(stillWaiting.get("state").asText()).isEqualTo("waiting");
     platform.call(node, "POST", "/api/v1/instances/" + instance + "/confirm", admin, null);
 
+    // the event stream follows the restore live and ends with the task
+    List<String> events = platform.events(node, admin, task, Duration.ofSeconds(120));
+    assertThat(events).anyMatch(e -> e.startsWith("task ") && e.contains("\"state\":\"running\""));
+    assertThat(events).anyMatch(e -> e.startsWith("task ") && e.contains("\"step\":\"restore\""));
+    assertThat(events).anyMatch(e -> e.startsWith("log ") && e.contains("restored "));
+    assertThat(events.get(events.size() - 1)).startsWith("task ").contains("\"succeeded\"");
+
     JsonNode done =
         platform.awaitTask(
             node,

@@ -348,6 +348,42 @@ public final class Platform implements AutoCloseable {
     return new Migration(instance, task);
   }
 
+  /**
+   * Reads the task's server-sent events until the server ends the stream: each as "{event} {data}".
+   */
+  public List<String> events(Node node, String token, String task, Duration timeout) {
+    HttpRequest request =
+        HttpRequest.newBuilder(node.base().resolve("/api/v1/tasks/" + task + "/events"))
+            .header("Authorization", "Bearer " + token)
+            .header("Accept", "text/event-stream")
+            .timeout(timeout)
+            .build();
+    try {
+      HttpResponse<Stream<String>> response =
+          http.send(request, HttpResponse.BodyHandlers.ofLines());
+      if (response.statusCode() != 200) {
+        throw new AssertionError("events: " + response.statusCode());
+      }
+      List<String> events = new ArrayList<>();
+      String name = "message";
+      for (String line : (Iterable<String>) response.body()::iterator) {
+        if (line.startsWith("event:")) {
+          name = line.substring(6).strip();
+        } else if (line.startsWith("data:")) {
+          events.add(name + " " + line.substring(5).strip());
+        } else if (line.isEmpty()) {
+          name = "message";
+        }
+      }
+      return events;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Polls the task until {@code until} holds; fails after {@code timeout}. */
   public JsonNode awaitTask(
       Node node, String token, String taskId, Duration timeout, Predicate<JsonNode> until) {
