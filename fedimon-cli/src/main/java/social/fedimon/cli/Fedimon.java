@@ -34,12 +34,13 @@ public final class Fedimon implements Runnable {
 
   /** The subcommands, in the order of the usage message. */
   static final java.util.List<String> COMMANDS =
-      java.util.List.of("inspect", "restore", "media", "serve", "version", "help");
+      java.util.List.of("inspect", "restore", "export", "media", "serve", "version", "help");
 
   private static Object command(String name) {
     return switch (name) {
       case "inspect" -> new InspectCommand();
       case "restore" -> new RestoreCommand();
+      case "export" -> new ExportCommand();
       case "media" -> new MediaCommand();
       case "serve" -> new ServeCommand();
       case "version" -> new VersionCommand();

@@ -1,0 +1,200 @@
+package social.fedimon.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import social.fedimon.engine.archive.Source;
+import social.fedimon.engine.export.ExportFailed;
+import social.fedimon.engine.export.ExportFlow;
+import social.fedimon.engine.export.ExportSource;
+import social.fedimon.engine.export.PgDump;
+import social.fedimon.engine.testing.FixtureDatabase;
+import social.fedimon.engine.testing.Gpg;
+import social.fedimon.engine.testing.InstanceTree;
+import social.fedimon.engine.testing.MastodonDatabase;
+import social.fedimon.engine.testing.Tools;
+
+/**
+ * {@code fedimon export} as an operator or a script runs it; its archive opened by the tools an
+ * admin has: tar, zstd, gpg, pg_restore.
+ */
+class ExportCommandTest {
+
+  @TempDir static Path dir;
+  static String source;
+  static String url;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeAll
+  static void database() throws Exception {
+    Tools.require("pg_dump", "pg_restore", "tar", "zstd", "gpg");
+    source = MastodonDatabase.createSource();
+    url =
+        "postgresql://postgres@" + FixtureDatabase.HOST + ":" + FixtureDatabase.PORT + "/" + source;
+    Files.writeString(dir.resolve("env"), InstanceTree.ENV, StandardCharsets.UTF_8);
+  }
+
+  @AfterAll
+  static void drop() {
+    FixtureDatabase.drop(source);
+  }
+
+  private int run(String... args) {
+    return Fedimon.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), args)
+        .execute(args);
+  }
+
+  @Test
+  void anExportInClearOpensWithTarZstdAndPgRestoreAndRestoresEqual() throws Exception {
+    Path archive = dir.resolve("clear.tar.zst");
+    int status =
+        run(
+            "export",
+            "--database-url",
+            url,
+            "--env-file",
+            dir.resolve("env").toString(),
+            "--to",
+            archive.toString(),
+            "--format",
+            "json");
+
+    assertThat(status).as(err.toString()).isEqualTo(0);
+    JsonNode result = new ObjectMapper().readTree(out.toString());
+    assertThat(result.get("verified").asBoolean()).isTrue();
+    assertThat(result.get("encrypted").asBoolean()).isFalse();
+    assertThat(result.get("bytes").asLong()).isEqualTo(Files.size(archive));
+    assertThat(result.at("/rowCounts/statuses").asLong()).isEqualTo(2400);
+    assertThat(Files.exists(dir.resolve("clear.tar.zst.partial"))).isFalse();
+
+    Path unpacked = Files.createDirectories(dir.resolve("clear"));
+    Tools.sh(unpacked, "zstd -dc ../clear.tar.zst | tar -xf -");
+    String env = Files.readString(unpacked.resolve(".env.production"));
+    assertThat(env).contains("LOCAL_DOMAIN=example.social");
+    assertThat(env).contains("# infrastructure: FédiMon's value, replace it\nREDIS_HOST=localhost");
+    assertThat(Tools.sh(unpacked, "pg_restore -l database.dump"))
+        .contains("TABLE DATA public statuses");
+
+    String[] tenant = MastodonDatabase.createTenant();
+    Tools.sh(
+        unpacked,
+        "pg_restore --no-owner -h "
+            + FixtureDatabase.HOST
+            + " -U "
+            + tenant[0]
+            + " -d "
+            + tenant[1]
+            + " database.dump");
+    assertThat(MastodonDatabase.checksums(tenant[1])).isEqualTo(MastodonDatabase.checksums(source));
+
+    // and fedimon itself reads it as a backup
+    out.getBuffer().setLength(0);
+    assertThat(run("inspect", archive.toString(), "--format", "json")).isEqualTo(0);
+    JsonNode report = new ObjectMapper().readTree(out.toString());
+    assertThat(report.get("layers").toString()).isEqualTo("[\"zstd\",\"tar\"]");
+    assertThat(report.at("/database/format").asText()).isEqualTo("custom");
+    assertThat(report.at("/env/localDomain").asText()).isEqualTo("example.social");
+  }
+
+  @Test
+  void anExportToAPgpKeyDecryptsWithGpgAndHoldsNothingInClear() throws Exception {
+    Map<String, String> gpg = Gpg.homeWithAdminKey(dir);
+    Tools.sh(dir, gpg, "gpg -q --batch --armor --export " + Gpg.ADMIN + " > admin.asc");
+    Path archive = dir.resolve("sealed.tar.zst.pgp");
+
+    int status =
+        run(
+            "export",
+            "--database-url",
+            url,
+            "--env-file",
+            dir.resolve("env").toString(),
+            "--pgp-key",
+            dir.resolve("admin.asc").toString(),
+            "--to",
+            archive.toString());
+
+    assertThat(status).as(err.toString()).isEqualTo(0);
+    assertThat(out.toString()).contains("pgp + zstd + tar").contains("read back and checked");
+    byte[] bytes = Files.readAllBytes(archive);
+    String text = new String(bytes, StandardCharsets.ISO_8859_1);
+    assertThat(text).doesNotContain("LOCAL_DOMAIN").doesNotContain("PGDMP");
+    Tools.sh(dir, gpg, "gpg -q --batch --decrypt sealed.tar.zst.pgp > sealed.tar.zst");
+    assertThat(Tools.sh(dir, "zstd -dc sealed.tar.zst | tar -tf -"))
+        .contains(".env.production")
+        .contains("database.dump");
+  }
+
+  @Test
+  void aPgDumpOlderThanTheServerIsNamedWithBothVersionsAndNothingIsWritten() throws Exception {
+    Path old = dir.resolve("old-pg_dump");
+    Files.writeString(old, "#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n");
+    Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path archive = dir.resolve("never.tar.zst");
+
+    int status =
+        run(
+            "export",
+            "--database-url",
+            url,
+            "--pg-dump",
+            old.toString(),
+            "--to",
+            archive.toString());
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString()).contains("pg_dump 9.6").contains("PostgreSQL 15").contains("older");
+    assertThat(Files.exists(archive)).isFalse();
+    assertThat(Files.exists(dir.resolve("never.tar.zst.partial"))).isFalse();
+  }
+
+  @Test
+  void wrongUsageExitsTwo() {
+    assertThat(run("export", "--to", "x.tar.zst")).isEqualTo(2);
+    assertThat(run("export", "--database-url", "mysql://x/y", "--to", "x.tar.zst")).isEqualTo(2);
+    assertThat(
+            run(
+                "export",
+                "--database-url",
+                url,
+                "--pgp-key",
+                dir.resolve("env").toString(),
+                "--to",
+                "x.tar.zst"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("OpenPGP");
+  }
+
+  @Test
+  void aStoredExportDamagedAfterItWasWrittenIsCaughtByTheCheck() throws Exception {
+    Path archive = dir.resolve("damaged.tar.zst");
+    ExportFlow flow = new ExportFlow(PgDump.find(null, System.getenv()), dir);
+    ExportFlow.Result result;
+    try (var stream = Files.newOutputStream(archive)) {
+      result = flow.write(ExportSource.parse(url), InstanceTree.ENV, null, stream, b -> {});
+    }
+    ExportFlow.verify(Source.of(archive), result); // as written: fine
+
+    byte[] bytes = Files.readAllBytes(archive);
+    bytes[bytes.length / 2] ^= 0x40;
+    Files.write(archive, bytes);
+
+    assertThatThrownBy(() -> ExportFlow.verify(Source.of(archive), result))
+        .isInstanceOf(ExportFailed.class);
+  }
+}

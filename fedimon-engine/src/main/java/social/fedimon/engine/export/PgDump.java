@@ -1,0 +1,177 @@
+package social.fedimon.engine.export;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code pg_dump} this machine has: found on PATH (or given), its version read, and run with
+ * the password in its environment, never on its command line.
+ */
+public final class PgDump {
+
+  private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)(?:\\.(\\d+))?");
+
+  private final Path binary;
+  private final String version;
+  private final int major;
+
+  private PgDump(Path binary, String version, int major) {
+    this.binary = binary;
+    this.version = version;
+    this.major = major;
+  }
+
+  /**
+   * The pg_dump at {@code configured}, or the first on PATH.
+   *
+   * @throws ExportFailed when there is none, or it does not say its version
+   */
+  public static PgDump find(@Nullable Path configured, Map<String, String> environment) {
+    Path binary = configured;
+    if (binary == null) {
+      for (String dir : environment.getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+        Path candidate = Path.of(dir.isEmpty() ? "." : dir, "pg_dump");
+        if (Files.isExecutable(candidate)) {
+          binary = candidate;
+          break;
+        }
+      }
+    }
+    if (binary == null || !Files.isExecutable(binary)) {
+      throw new ExportFailed(
+          "no pg_dump found"
+              + (configured == null ? " on PATH" : " at " + configured)
+              + ": install PostgreSQL's client tools (Debian: postgresql-client)");
+    }
+    String out = run(List.of(binary.toString(), "--version"));
+    Matcher matcher = VERSION.matcher(out);
+    if (!matcher.find()) {
+      throw new ExportFailed(
+          binary + " --version does not say a PostgreSQL version: " + out.strip());
+    }
+    String version = matcher.group(1) + (matcher.group(2) == null ? "" : "." + matcher.group(2));
+    return new PgDump(binary, version, Integer.parseInt(matcher.group(1)));
+  }
+
+  public String version() {
+    return version;
+  }
+
+  public int major() {
+    return major;
+  }
+
+  /**
+   * Checks that this pg_dump can dump a server of {@code serverVersionNum} ({@code SHOW
+   * server_version_num}): pg_dump refuses servers of a newer major than its own.
+   */
+  public void checkCanDump(int serverVersionNum, String serverVersion) {
+    int serverMajor = serverVersionNum / 10000;
+    if (serverMajor > major) {
+      throw new ExportFailed(
+          "pg_dump "
+              + version
+              + " ("
+              + binary
+              + ") is older than the database server, PostgreSQL "
+              + serverVersion
+              + ": it cannot dump it; install pg_dump "
+              + serverMajor
+              + " or newer, or configure its path");
+    }
+  }
+
+  /**
+   * Dumps a database in the custom format, uncompressed (the archive compresses), without owners or
+   * grants (they name roles of this platform), into {@code file}.
+   */
+  public void dumpTo(
+      String host, int port, String database, String user, @Nullable String password, Path file)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(binary.toString());
+    command.addAll(
+        List.of(
+            "--format=custom",
+            "--compress=0",
+            "--no-owner",
+            "--no-privileges",
+            "--host=" + host,
+            "--port=" + port,
+            "--username=" + user,
+            "--file=" + file,
+            "--dbname=" + database));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().remove("PGPASSWORD");
+    if (password != null) {
+      builder.environment().put("PGPASSWORD", password);
+    }
+    builder.environment().put("PGCONNECT_TIMEOUT", "30");
+    Process process = builder.start();
+    String output;
+    try (InputStream in = process.getInputStream()) {
+      output = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+      in.transferTo(OutputStreamSink.INSTANCE);
+    }
+    try {
+      int exit = process.waitFor();
+      if (exit != 0) {
+        throw new ExportFailed("pg_dump failed (exit " + exit + "): " + output.strip());
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new ExportFailed("the dump was interrupted");
+    }
+  }
+
+  private static String run(List<String> command) {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out;
+      try (InputStream in = process.getInputStream()) {
+        out = new String(in.readNBytes(8192), StandardCharsets.UTF_8);
+      }
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new ExportFailed(command.get(0) + " did not answer");
+      }
+      return out;
+    } catch (IOException e) {
+      throw new ExportFailed("could not run " + command.get(0) + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ExportFailed("interrupted");
+    }
+  }
+
+  /** Where pg_dump's output past the first 64 KiB goes. */
+  private static final class OutputStreamSink extends java.io.OutputStream {
+    static final OutputStreamSink INSTANCE = new OutputStreamSink();
+
+    @Override
+    public void write(int b) {}
+
+    @Override
+    public void write(byte[] b, int off, int len) {}
+  }
+
+  static Optional<Path> onPath(Map<String, String> environment) {
+    try {
+      return Optional.of(find(null, environment).binary);
+    } catch (ExportFailed e) {
+      return Optional.empty();
+    }
+  }
+}
