@@ -199,7 +199,9 @@ public final class ExportFlow {
                 });
         sink = new Tee(encryption, tee);
       }
-      try (OutputStream archive = sink) {
+      try (OutputStream destinationClosed = counted;
+          OutputStream archive = sink) {
+        // the encryption stream does not close what it writes to: the destination closes here
         writeArchive(archive, spool, envText);
       }
       if (clearCheck != null) {

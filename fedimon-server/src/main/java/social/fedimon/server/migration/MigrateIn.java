@@ -293,6 +293,21 @@ public class MigrateIn implements TaskKind {
     return StepOutcome.done(result);
   }
 
+  /** The tenant role's password, unsealed. */
+  public String tenantPassword(UUID instance) {
+    byte[] sealed = instances.tenantPassword(instance);
+    if (sealed == null) {
+      throw new TaskProblem("invalid-request", "the instance has no tenant database yet");
+    }
+    return box.open(sealed, tenantContext(instance));
+  }
+
+  /** The instance's env as rewritten for this platform, unsealed; null when there is none. */
+  public @Nullable String env(UUID instance) {
+    byte[] sealed = instances.env(instance);
+    return sealed == null ? null : box.open(sealed, envContext(instance));
+  }
+
   // --- cancel
 
   @Override

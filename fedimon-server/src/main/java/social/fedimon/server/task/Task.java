@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param checkpoint what the running step has made so far, in its own JSON
  * @param attempts transient failures of the current step so far
  * @param runId the run that holds the step: a run that lost it can no longer write
+ * @param options what the task was asked to do, as its kind reads it
  */
 public record Task(
     UUID id,
@@ -35,7 +36,8 @@ public record Task(
     @Nullable String runNode,
     Instant createdAt,
     Instant updatedAt,
-    @Nullable Instant finishedAt) {
+    @Nullable Instant finishedAt,
+    @Nullable JsonNode options) {
 
   /** The step running or to run next; null once every step is done. */
   public @Nullable String step() {

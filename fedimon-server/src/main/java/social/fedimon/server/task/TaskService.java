@@ -29,9 +29,18 @@ public class TaskService {
 
   /** A new task of {@code kind}, queued: the first free node takes it. */
   public Task start(String kind, UUID accountId, @Nullable UUID instanceId) {
+    return start(kind, accountId, instanceId, null);
+  }
+
+  /** The same, with what the kind is asked to do. */
+  public Task start(
+      String kind,
+      UUID accountId,
+      @Nullable UUID instanceId,
+      com.fasterxml.jackson.databind.@Nullable JsonNode options) {
     TaskKind taskKind =
         runner.kind(kind).orElseThrow(() -> new IllegalArgumentException("no task kind " + kind));
-    Task task = store.create(accountId, instanceId, kind, taskKind.stepNames());
+    Task task = store.create(accountId, instanceId, kind, taskKind.stepNames(), options);
     runNow(task.id());
     return task;
   }

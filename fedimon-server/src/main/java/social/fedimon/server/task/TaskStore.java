@@ -30,7 +30,7 @@ public class TaskStore {
   private static final String COLUMNS =
       "id, account_id, instance_id, kind, state, steps, step_index, checkpoint, waiting_for,"
           + " progress, problem_code, problem_message, result, attempts, cancel_asked, run_id,"
-          + " run_node, created_at, updated_at, finished_at";
+          + " run_node, created_at, updated_at, finished_at, options";
 
   private final JdbcClient jdbc;
   private final ObjectMapper json;
@@ -43,19 +43,25 @@ public class TaskStore {
   }
 
   /** A new task, queued at its first step. */
-  public Task create(UUID accountId, @Nullable UUID instanceId, String kind, List<String> steps) {
+  public Task create(
+      UUID accountId,
+      @Nullable UUID instanceId,
+      String kind,
+      List<String> steps,
+      @Nullable JsonNode options) {
     UUID id = UUID.randomUUID();
     OffsetDateTime now = now();
     jdbc.sql(
             "INSERT INTO task (id, account_id, instance_id, kind, state, steps, created_at,"
-                + " updated_at) VALUES (:id, :account, :instance, :kind, 'queued', :steps, :now,"
-                + " :now)")
+                + " updated_at, options) VALUES (:id, :account, :instance, :kind, 'queued', :steps,"
+                + " :now, :now, CAST(:options AS jsonb))")
         .param("id", id)
         .param("account", accountId)
         .param("instance", instanceId)
         .param("kind", kind)
         .param("steps", steps.toArray(String[]::new))
         .param("now", now)
+        .param("options", options == null ? null : write(options))
         .update();
     event(id, steps.get(0), "queued");
     return find(id).orElseThrow();
@@ -354,7 +360,8 @@ public class TaskStore {
         instant(rs, "updated_at"),
         rs.getObject("finished_at", OffsetDateTime.class) == null
             ? null
-            : instant(rs, "finished_at"));
+            : instant(rs, "finished_at"),
+        read(rs.getString("options")));
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

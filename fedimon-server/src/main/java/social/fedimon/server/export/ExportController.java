@@ -1,0 +1,178 @@
+package social.fedimon.server.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import social.fedimon.engine.export.ExportFlow;
+import social.fedimon.engine.media.ObjectStore;
+import social.fedimon.server.account.CurrentAccount;
+import social.fedimon.server.api.ApiException;
+import social.fedimon.server.instance.Instance;
+import social.fedimon.server.instance.InstanceStore;
+import social.fedimon.server.task.Task;
+import social.fedimon.server.task.TaskService;
+import social.fedimon.server.task.TaskState;
+import social.fedimon.server.task.TaskStore;
+import social.fedimon.server.task.TaskView;
+
+/**
+ * Request an export archive; download it (its owner only, until the link expires); the account's
+ * OpenPGP key that exports are encrypted to.
+ */
+@RestController
+class ExportController {
+
+  /** The largest key accepted. */
+  static final int MAX_KEY_BYTES = 256 * 1024;
+
+  record ExportRequest(@Nullable Boolean encrypt) {}
+
+  private final InstanceStore instances;
+  private final TaskService tasks;
+  private final TaskStore taskStore;
+  private final ObjectStore store;
+  private final JdbcClient jdbc;
+  private final ObjectMapper json;
+  private final Clock clock;
+
+  ExportController(
+      InstanceStore instances,
+      TaskService tasks,
+      TaskStore taskStore,
+      ObjectStore store,
+      JdbcClient jdbc,
+      ObjectMapper json,
+      Clock clock) {
+    this.instances = instances;
+    this.tasks = tasks;
+    this.taskStore = taskStore;
+    this.store = store;
+    this.jdbc = jdbc;
+    this.json = json;
+    this.clock = clock;
+  }
+
+  @PostMapping(path = "/api/v1/instances/{id}/exports", produces = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<TaskView> export(
+      @PathVariable UUID id,
+      @RequestBody(required = false) @Nullable ExportRequest request,
+      @AuthenticationPrincipal CurrentAccount account) {
+    Instance instance =
+        instances
+            .findOwned(id, account.id())
+            .orElseThrow(() -> ApiException.notFound("this instance"));
+    if (instance.tenantDatabase() == null) {
+      throw ApiException.conflict("this instance has no database yet: there is nothing to export");
+    }
+    boolean encrypt = request != null && Boolean.TRUE.equals(request.encrypt());
+    if (encrypt && pgpKey(account.id()) == null) {
+      throw ApiException.invalid(
+          "encryption was asked for and this account has no PGP key: set one first"
+              + " (PUT /api/v1/account/pgp-key)");
+    }
+    Task task =
+        tasks.start(
+            ExportOut.NAME, account.id(), id, json.createObjectNode().put("encrypt", encrypt));
+    return ResponseEntity.status(HttpStatus.ACCEPTED).body(TaskView.of(task));
+  }
+
+  /** The export's archive, for its owner, while the link lasts. */
+  @GetMapping(path = "/api/v1/tasks/{id}/download")
+  ResponseEntity<StreamingResponseBody> download(
+      @PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account) {
+    Task task =
+        taskStore
+            .findOwned(id, account.id())
+            .filter(t -> ExportOut.NAME.equals(t.kind()))
+            .orElseThrow(() -> ApiException.notFound("this export"));
+    JsonNode result = task.result();
+    if (task.state() != TaskState.SUCCEEDED || result == null || !result.has("expiresAt")) {
+      throw ApiException.conflict("the export is not ready: " + task.state().json());
+    }
+    if (!clock.instant().isBefore(Instant.parse(result.get("expiresAt").asText()))) {
+      throw new ApiException(
+          HttpStatus.GONE, "expired", "this link expired: request a new export archive");
+    }
+    boolean encrypted = result.path("encrypted").asBoolean();
+    String key = ExportOut.key(task.id(), encrypted);
+    StreamingResponseBody body =
+        out -> {
+          try (InputStream in = store.open(key)) {
+            in.transferTo(out);
+          }
+        };
+    return ResponseEntity.ok()
+        .contentType(MediaType.APPLICATION_OCTET_STREAM)
+        .contentLength(result.get("bytes").asLong())
+        .header(
+            HttpHeaders.CONTENT_DISPOSITION,
+            ContentDisposition.attachment()
+                .filename(result.path("fileName").asText("export.tar.zst"), StandardCharsets.UTF_8)
+                .build()
+                .toString())
+        .header("X-Checksum-SHA256", result.path("sha256").asText())
+        .body(body);
+  }
+
+  /** Sets the account's OpenPGP public key (armored, as the body); its fingerprint is answered. */
+  @PutMapping(
+      path = "/api/v1/account/pgp-key",
+      consumes = {
+        MediaType.TEXT_PLAIN_VALUE,
+        "application/pgp-keys",
+        MediaType.APPLICATION_OCTET_STREAM_VALUE
+      },
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  Map<String, Object> pgpKey(
+      @RequestBody byte[] armored, @AuthenticationPrincipal CurrentAccount account) {
+    if (armored.length > MAX_KEY_BYTES) {
+      throw ApiException.invalid("the key is over " + MAX_KEY_BYTES + " bytes");
+    }
+    var key = wrapInvalid(() -> ExportFlow.readPublicKey(armored));
+    String text = new String(armored, StandardCharsets.UTF_8);
+    if (!text.contains("-----BEGIN PGP PUBLIC KEY BLOCK-----")) {
+      throw ApiException.invalid("send the key armored (gpg --armor --export)");
+    }
+    jdbc.sql("UPDATE account SET pgp_public_key = :key WHERE id = :id")
+        .param("key", text)
+        .param("id", account.id())
+        .update();
+    return Map.of("fingerprint", org.pgpainless.key.OpenPgpFingerprint.of(key).toString());
+  }
+
+  private @Nullable String pgpKey(UUID account) {
+    return jdbc.sql("SELECT pgp_public_key FROM account WHERE id = :id")
+        .param("id", account)
+        .query(String.class)
+        .optional()
+        .orElse(null);
+  }
+
+  private static <T> T wrapInvalid(java.util.function.Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid(e.getMessage());
+    }
+  }
+}
