@@ -1,6 +1,7 @@
 package social.fedimon.server.runtime;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -32,8 +33,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   public static final String ROLE = "fedimon";
 
   /**
-   * The role that makes tenant roles and databases in this cluster on embedded defaults: it may
-   * create roles and databases, and is no superuser.
+   * The role that makes tenant roles and databases in the embedded tenant cluster: it may create
+   * roles and databases, and is no superuser.
    */
   public static final String TENANT_ADMIN = "fedimon_tenants";
 
@@ -57,11 +58,44 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   /** Starts the server on {@code dataDirectory/postgres}, creating the cluster on first use. */
   public static EmbeddedPostgresServer start(DataDirectory dataDirectory) {
-    Path cluster = dataDirectory.root().resolve("postgres");
-    Path logFile = dataDirectory.folder("log").resolve("postgres.log");
+    return start(dataDirectory, "postgres", null, EmbeddedPostgresServer::preparePlatformDatabase);
+  }
+
+  /**
+   * The embedded tenant cluster, on {@code dataDirectory/tenants}: PostgreSQL 15 where its binaries
+   * are bundled (Linux x86-64), so that Debian 12's pg_dump can export what it holds; the role
+   * {@link #TENANT_ADMIN} makes tenant roles and databases in it.
+   */
+  public static EmbeddedPostgresServer startTenants(DataDirectory dataDirectory) {
+    PgBinaryResolver bundled = null;
+    if (EmbeddedPostgresServer.class.getResource(TENANT_BINARIES) != null) {
+      bundled =
+          (system, machine) -> {
+            if (!"linux".equalsIgnoreCase(system)
+                || !("x86_64".equals(machine) || "amd64".equals(machine))) {
+              return io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver.INSTANCE
+                  .getPgBinary(system, machine);
+            }
+            return EmbeddedPostgresServer.class.getResourceAsStream(TENANT_BINARIES);
+          };
+    }
+    return start(dataDirectory, "tenants", bundled, EmbeddedPostgresServer::prepareTenantAdmin);
+  }
+
+  /** PostgreSQL 15's binaries, unpacked from zonky's jar at build time. */
+  private static final String TENANT_BINARIES =
+      "/social/fedimon/server/tenant/postgres15/postgres-linux-x86_64.txz";
+
+  private static EmbeddedPostgresServer start(
+      DataDirectory dataDirectory,
+      String name,
+      @org.jspecify.annotations.Nullable PgBinaryResolver binaries,
+      java.util.function.Function<EmbeddedPostgres, String> prepare) {
+    Path cluster = dataDirectory.root().resolve(name);
+    Path logFile = dataDirectory.folder("log").resolve(name + ".log");
     try {
       stopOrphan(cluster);
-      EmbeddedPostgres postgres =
+      EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder()
               .setDataDirectory(cluster)
               .setCleanDataDirectory(false)
@@ -70,14 +104,36 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
               .setLocaleConfig("locale", "C")
               .setServerConfig("listen_addresses", "127.0.0.1")
               .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-              .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-              .start();
-      String version = preparePlatformDatabase(postgres);
+              .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      if (binaries != null) {
+        builder.setPgBinaryResolver(binaries);
+      }
+      EmbeddedPostgres postgres = builder.start();
+      String version = prepare.apply(postgres);
       return new EmbeddedPostgresServer(postgres, cluster, version);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "could not start the embedded PostgreSQL in " + cluster + " (its log: " + logFile + ")",
           e);
+    }
+  }
+
+  /** The tenant cluster's admin role: it may create roles and databases, and is no superuser. */
+  private static String prepareTenantAdmin(EmbeddedPostgres postgres) {
+    try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement()) {
+      if (!exists(statement, "SELECT 1 FROM pg_roles WHERE rolname = '" + TENANT_ADMIN + "'")) {
+        statement.execute(
+            "CREATE ROLE "
+                + TENANT_ADMIN
+                + " LOGIN NOSUPERUSER CREATEDB CREATEROLE NOREPLICATION NOBYPASSRLS");
+      }
+      try (ResultSet rs = statement.executeQuery("SHOW server_version")) {
+        rs.next();
+        return rs.getString(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("the embedded tenant PostgreSQL refused a query: " + e, e);
     }
   }
 
@@ -94,12 +150,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             "CREATE ROLE "
                 + ROLE
                 + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
-      }
-      if (!exists(statement, "SELECT 1 FROM pg_roles WHERE rolname = '" + TENANT_ADMIN + "'")) {
-        statement.execute(
-            "CREATE ROLE "
-                + TENANT_ADMIN
-                + " LOGIN NOSUPERUSER CREATEDB CREATEROLE NOREPLICATION NOBYPASSRLS");
       }
       if (!exists(statement, "SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
         statement.execute(

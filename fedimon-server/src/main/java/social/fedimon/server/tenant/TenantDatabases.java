@@ -18,7 +18,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.stereotype.Component;
 import social.fedimon.engine.dump.RestoreTarget;
 import social.fedimon.server.runtime.ConnectionUrls;
-import social.fedimon.server.runtime.EmbeddedPostgresServer;
 
 /**
  * Makes and removes tenant roles and databases. Each instance gets a role of its own (LOGIN, no
@@ -38,15 +37,15 @@ public class TenantDatabases {
   private final String adminJdbcUrl;
   private final Properties adminLogin = new Properties();
 
-  TenantDatabases(TenantProperties properties, ObjectProvider<EmbeddedPostgresServer> embedded) {
+  TenantDatabases(TenantProperties properties, ObjectProvider<EmbeddedTenantCluster> embedded) {
     if (properties.database().embedded()) {
-      EmbeddedPostgresServer server = embedded.getIfAvailable();
-      if (server == null) {
+      EmbeddedTenantCluster cluster = embedded.getIfAvailable();
+      if (cluster == null) {
         throw new IllegalStateException(
             "FEDIMON_TENANT_DATABASE_URL is unset and the platform database is not embedded:"
                 + " say where tenant databases live (a role that may create roles and databases)");
       }
-      adminJdbcUrl = server.tenantAdminJdbcUrl();
+      adminJdbcUrl = cluster.server().tenantAdminJdbcUrl();
     } else {
       ConnectionUrls.Jdbc jdbc =
           ConnectionUrls.postgres(String.valueOf(properties.database().url()));

@@ -18,14 +18,15 @@ import org.junit.jupiter.api.Test;
 import social.fedimon.engine.testing.FixtureDatabase;
 import social.fedimon.engine.testing.MastodonDatabase;
 import social.fedimon.server.runtime.EmbeddedPostgresServer;
+import social.fedimon.server.tenant.EmbeddedTenantCluster;
 import social.fedimon.server.tenant.TenantDatabases;
 import social.fedimon.server.testing.Backups;
 import social.fedimon.server.testing.Platform;
 
 /**
- * A migration on embedded defaults, as {@code bin/fedimon serve} runs: the tenant database is made
- * in the embedded cluster (PostgreSQL 17, where a CREATEROLE role gets no power over the roles it
- * makes until it grants them to itself) by a role that is no superuser.
+ * A migration and an export on embedded defaults, as {@code bin/fedimon serve} runs them: the
+ * tenant database is made in the embedded tenant cluster (PostgreSQL 15, the major of Debian 12's
+ * pg_dump) by a role that is no superuser, and exported with the machine's pg_dump.
  */
 class MigrateOnEmbeddedDefaultsTest {
 
@@ -64,7 +65,9 @@ class MigrateOnEmbeddedDefaultsTest {
     assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
 
     EmbeddedPostgresServer cluster =
-        Objects.requireNonNull(node.context()).getBean(EmbeddedPostgresServer.class);
+        Objects.requireNonNull(node.context()).getBean(EmbeddedTenantCluster.class).server();
+    // the major of Debian 12's pg_dump, so that exports can dump it
+    assertThat(cluster.version()).startsWith("15.");
     String tenant = TenantDatabases.nameFor(UUID.fromString(migration.instance()));
     String url = "jdbc:postgresql://127.0.0.1:" + cluster.port() + "/" + tenant + "?user=postgres";
     try (Connection c = DriverManager.getConnection(url);
@@ -86,5 +89,23 @@ class MigrateOnEmbeddedDefaultsTest {
         assertThat(rs.getString(4)).as("owner").isEqualTo(tenant);
       }
     }
+
+    Platform.Answer asked =
+        platform.call(
+            node,
+            "POST",
+            "/api/v1/instances/" + migration.instance() + "/exports",
+            admin,
+            Map.of());
+    assertThat(asked.status()).as(asked.body()).isEqualTo(202);
+    JsonNode exported =
+        platform.awaitTask(
+            node,
+            admin,
+            asked.json().get("id").asText(),
+            Duration.ofSeconds(120),
+            t -> t.get("state").asText().matches("succeeded|failed"));
+    assertThat(exported.get("state").asText()).as(exported.toString()).isEqualTo("succeeded");
+    assertThat(exported.at("/result/bytes").asLong()).isPositive();
   }
 }
