@@ -107,6 +107,11 @@ public class InstanceStore {
     return previous;
   }
 
+  /** The archive was deleted after its restore: the report stays. */
+  public void backupDeleted(UUID id) {
+    jdbc.sql("UPDATE instance SET backup_key = NULL WHERE id = :id").param("id", id).update();
+  }
+
   public void forgetBackup(UUID id) {
     jdbc.sql(
             "UPDATE instance SET backup_key = NULL, backup_bytes = NULL, backup_sha256 = NULL,"

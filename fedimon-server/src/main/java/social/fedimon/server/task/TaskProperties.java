@@ -13,10 +13,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryBackoff the wait before the first retry of a transient failure; doubled each time
  * @param maxAttempts transient failures of one step before the task fails
  * @param waitRecheck how often a waiting step looks again by itself (events wake it earlier)
+ * @param cleanupInterval how often expired exports and restored archives are deleted
  */
 @ConfigurationProperties("fedimon.tasks")
 public record TaskProperties(
     @DefaultValue("1s") Duration progressInterval,
     @DefaultValue("10s") Duration retryBackoff,
     @DefaultValue("5") int maxAttempts,
-    @DefaultValue("1m") Duration waitRecheck) {}
+    @DefaultValue("1m") Duration waitRecheck,
+    @DefaultValue("10m") Duration cleanupInterval) {}
