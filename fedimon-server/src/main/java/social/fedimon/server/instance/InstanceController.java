@@ -11,6 +11,7 @@ import java.net.IDN;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -26,6 +27,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import social.fedimon.server.account.CurrentAccount;
 import social.fedimon.server.api.ApiException;
+import social.fedimon.server.backup.LinkRefused;
 import social.fedimon.server.migration.BackupSecrets;
 import social.fedimon.server.migration.BackupUploads;
 import social.fedimon.server.migration.MigrateIn;
@@ -71,13 +73,19 @@ class InstanceController {
   private final BackupUploads uploads;
   private final BackupSecrets secrets;
   private final ObjectMapper json;
+  private final social.fedimon.server.backup.LinkDownloads links;
+  private final MigrateIn migrateIn;
 
   InstanceController(
+      social.fedimon.server.backup.LinkDownloads links,
+      MigrateIn migrateIn,
       InstanceStore instances,
       TaskService tasks,
       BackupUploads uploads,
       BackupSecrets secrets,
       ObjectMapper json) {
+    this.links = links;
+    this.migrateIn = migrateIn;
     this.instances = instances;
     this.tasks = tasks;
     this.uploads = uploads;
@@ -127,6 +135,43 @@ class InstanceController {
       uploads.receive(instance, body, request.getContentLengthLong());
     }
     // a migration stopped by a bad archive starts again from the inspection
+    if (migration != null && migration.state() == TaskState.FAILED) {
+      tasks.retry(migration, "receive");
+    } else {
+      tasks.wakeInstance(id);
+    }
+    return view(instances.find(id).orElseThrow());
+  }
+
+  /** {@code {"url": "https://..."}}: the backup is fetched from there by the migration. */
+  @PostMapping(
+      path = "/api/v1/instances/{id}/backup",
+      consumes = MediaType.APPLICATION_JSON_VALUE,
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  InstanceView backupLink(
+      @PathVariable UUID id,
+      @RequestBody Map<String, String> body,
+      @AuthenticationPrincipal CurrentAccount account) {
+    Instance instance = owned(id, account);
+    String url = body.get("url");
+    if (url == null || url.isBlank()) {
+      throw ApiException.invalid("give the archive's link as {\"url\": \"https://...\"}");
+    }
+    try {
+      links.downloader().check(url);
+    } catch (LinkRefused e) {
+      throw new ApiException(HttpStatus.BAD_REQUEST, e.code(), e.getMessage());
+    }
+    Task migration = migration(instance);
+    if (migration != null
+        && (migration.state() == TaskState.RUNNING || migration.state() == TaskState.WAITING)
+        && migration.stepIndex() > migration.steps().indexOf("wait")) {
+      throw ApiException.conflict("the restore has begun: a new backup cannot replace this one");
+    }
+    if (instance.backupKey() != null) {
+      uploads.forget(instance);
+    }
+    instances.backupUrl(id, migrateIn.sealLink(id, url.strip()));
     if (migration != null && migration.state() == TaskState.FAILED) {
       tasks.retry(migration, "receive");
     } else {

@@ -120,6 +120,22 @@ public class InstanceStore {
         .update();
   }
 
+  /** The sealed download link the backup comes from; null for none. */
+  public void backupUrl(UUID id, byte @Nullable [] sealed) {
+    jdbc.sql("UPDATE instance SET backup_url = :u WHERE id = :id")
+        .param("u", sealed)
+        .param("id", id)
+        .update();
+  }
+
+  public byte @Nullable [] backupUrl(UUID id) {
+    return jdbc.sql("SELECT backup_url FROM instance WHERE id = :id")
+        .param("id", id)
+        .query((rs, row) -> rs.getBytes(1))
+        .optional()
+        .orElse(null);
+  }
+
   public void secrets(UUID id, byte @Nullable [] sealed) {
     jdbc.sql("UPDATE instance SET backup_secrets = :s WHERE id = :id")
         .param("s", sealed)

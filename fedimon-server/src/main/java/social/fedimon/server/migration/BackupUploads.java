@@ -85,9 +85,18 @@ public class BackupUploads {
     }
     String previous =
         instances.backupReceived(instance.id(), key, total, HexFormat.of().formatHex(sha.digest()));
+    instances.backupUrl(instance.id(), null);
     if (previous != null && !previous.equals(key)) {
       store.delete(previous);
     }
+  }
+
+  /** Deletes the archive received and forgets it. */
+  public void forget(Instance instance) {
+    if (instance.backupKey() != null) {
+      store.delete(instance.backupKey());
+    }
+    instances.forgetBackup(instance.id());
   }
 
   private ApiException tooBig() {

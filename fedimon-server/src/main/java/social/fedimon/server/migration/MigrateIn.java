@@ -33,6 +33,10 @@ import social.fedimon.engine.mastodon.EnvRewrite;
 import social.fedimon.engine.media.ObjectStore;
 import social.fedimon.engine.media.S3ObjectStore;
 import social.fedimon.engine.media.S3Settings;
+import social.fedimon.engine.media.UploadStream;
+import social.fedimon.server.backup.LinkDownloader;
+import social.fedimon.server.backup.LinkDownloads;
+import social.fedimon.server.backup.LinkRefused;
 import social.fedimon.server.instance.Instance;
 import social.fedimon.server.instance.InstanceStore;
 import social.fedimon.server.secret.SecretBox;
@@ -70,8 +74,10 @@ public class MigrateIn implements TaskKind {
   private final TaskProperties taskProperties;
   private final ObjectMapper json;
   private final List<Step> steps;
+  private final LinkDownloads links;
 
   MigrateIn(
+      LinkDownloads links,
       InstanceStore instances,
       ObjectStore store,
       S3Settings storeSettings,
@@ -80,6 +86,7 @@ public class MigrateIn implements TaskKind {
       SecretBox box,
       TaskProperties taskProperties,
       ObjectMapper json) {
+    this.links = links;
     this.instances = instances;
     this.store = store;
     this.storeSettings = storeSettings;
@@ -121,10 +128,15 @@ public class MigrateIn implements TaskKind {
 
   // --- steps
 
-  private StepOutcome receive(StepContext context) {
+  private StepOutcome receive(StepContext context) throws IOException {
     Instance instance = instance(context);
     if (instance.backupKey() == null) {
-      return StepOutcome.waitFor(List.of("backup"), taskProperties.waitRecheck());
+      byte[] sealedUrl = instances.backupUrl(instance.id());
+      if (sealedUrl == null) {
+        return StepOutcome.waitFor(List.of("backup"), taskProperties.waitRecheck());
+      }
+      download(context, instance, box.open(sealedUrl, linkContext(instance.id())));
+      instance = instance(context);
     }
     var stored = store.head(instance.backupKey());
     if (stored.isEmpty()) {
@@ -134,6 +146,54 @@ public class MigrateIn implements TaskKind {
     }
     context.log("archive received: " + instance.backupBytes() + " bytes");
     return StepOutcome.done();
+  }
+
+  /** Fetches the archive from the admin's link straight into the object store, in parts. */
+  private void download(StepContext context, Instance instance, String link) throws IOException {
+    String key = backupKey(instance.id());
+    context.phase("downloading");
+    UploadStream[] current = {null};
+    LinkDownloader.Sink sink =
+        new LinkDownloader.Sink() {
+          @Override
+          public java.io.OutputStream start() {
+            if (current[0] != null) {
+              current[0].abort();
+            }
+            current[0] = new UploadStream(store, key, "application/octet-stream");
+            return current[0];
+          }
+
+          @Override
+          public java.io.OutputStream append() {
+            return java.util.Objects.requireNonNull(current[0]);
+          }
+        };
+    LinkDownloader.Fetched fetched;
+    try {
+      fetched = links.downloader().fetch(link, sink, progress(context), context::totalBytes);
+    } catch (LinkRefused e) {
+      if (current[0] != null) {
+        current[0].abort();
+      }
+      throw new TaskProblem(e.code(), e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      if (current[0] != null) {
+        current[0].abort();
+      }
+      throw e;
+    }
+    instances.backupReceived(instance.id(), key, fetched.bytes(), fetched.sha256());
+    context.log("archive downloaded: " + fetched.bytes() + " bytes, SHA-256 " + fetched.sha256());
+  }
+
+  /** Seals a backup link for this instance. */
+  public byte[] sealLink(UUID instance, String link) {
+    return box.seal(link, linkContext(instance));
+  }
+
+  private static String linkContext(UUID instance) {
+    return "backup-url:" + instance;
   }
 
   private StepOutcome inspect(StepContext context) {
