@@ -26,4 +26,6 @@ public record Instance(
     boolean hasReport,
     @Nullable String tenantDatabase,
     boolean hasEnv,
-    Instant createdAt) {}
+    Instant createdAt,
+    @Nullable Instant scheduledAt,
+    boolean hasMediaSource) {}

@@ -11,7 +11,6 @@ import java.net.IDN;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -30,6 +29,8 @@ import social.fedimon.server.api.ApiException;
 import social.fedimon.server.backup.LinkRefused;
 import social.fedimon.server.migration.BackupSecrets;
 import social.fedimon.server.migration.BackupUploads;
+import social.fedimon.server.migration.MediaPresync;
+import social.fedimon.server.migration.MediaSources;
 import social.fedimon.server.migration.MigrateIn;
 import social.fedimon.server.task.Task;
 import social.fedimon.server.task.TaskService;
@@ -48,7 +49,12 @@ class InstanceController {
       Pattern.compile(
           "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]");
 
-  record NewInstance(@NotBlank @Size(max = 253) String localDomain) {}
+  /**
+   * @param scheduledAt the date of a scheduled migration (media move before it); null: as soon as
+   *     possible
+   */
+  record NewInstance(
+      @NotBlank @Size(max = 253) String localDomain, @Nullable Instant scheduledAt) {}
 
   record Secrets(@Nullable List<String> passwords, @Nullable List<String> identities) {}
 
@@ -62,6 +68,8 @@ class InstanceController {
       @Nullable Instant dnsVerifiedAt,
       @Nullable Instant confirmedAt,
       @Nullable Backup backup,
+      @Nullable Instant scheduledAt,
+      boolean mediaAccess,
       boolean report,
       List<TaskView> tasks,
       String next) {}
@@ -75,8 +83,10 @@ class InstanceController {
   private final ObjectMapper json;
   private final social.fedimon.server.backup.LinkDownloads links;
   private final MigrateIn migrateIn;
+  private final MediaSources mediaSources;
 
   InstanceController(
+      MediaSources mediaSources,
       social.fedimon.server.backup.LinkDownloads links,
       MigrateIn migrateIn,
       InstanceStore instances,
@@ -84,6 +94,7 @@ class InstanceController {
       BackupUploads uploads,
       BackupSecrets secrets,
       ObjectMapper json) {
+    this.mediaSources = mediaSources;
     this.links = links;
     this.migrateIn = migrateIn;
     this.instances = instances;
@@ -103,8 +114,12 @@ class InstanceController {
             .orElseThrow(
                 () ->
                     ApiException.conflict("an instance of " + domain + " exists on this platform"));
+    if (request.scheduledAt() != null) {
+      instances.scheduledAt(instance.id(), request.scheduledAt());
+    }
     tasks.start(MigrateIn.NAME, account.id(), instance.id());
-    return ResponseEntity.status(HttpStatus.CREATED).body(view(instance));
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .body(view(instances.find(instance.id()).orElseThrow()));
   }
 
   @GetMapping(path = "/api/v1/instances", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -143,19 +158,28 @@ class InstanceController {
     return view(instances.find(id).orElseThrow());
   }
 
-  /** {@code {"url": "https://..."}}: the backup is fetched from there by the migration. */
+  /**
+   * {@code {"url": "https://..."}}: the backup is fetched from there by the migration; {@code
+   * {"s3": {"endpoint", "region", "bucket", "prefix", "accessKey", "secretKey"}}}: read access to
+   * the bucket of media, checked by listing it.
+   */
   @PostMapping(
       path = "/api/v1/instances/{id}/backup",
       consumes = MediaType.APPLICATION_JSON_VALUE,
       produces = MediaType.APPLICATION_JSON_VALUE)
   InstanceView backupLink(
       @PathVariable UUID id,
-      @RequestBody Map<String, String> body,
+      @RequestBody com.fasterxml.jackson.databind.JsonNode body,
       @AuthenticationPrincipal CurrentAccount account) {
     Instance instance = owned(id, account);
-    String url = body.get("url");
+    if (body.has("s3")) {
+      return mediaAccess(instance, body.get("s3"), account);
+    }
+    String url = body.path("url").asText(null);
     if (url == null || url.isBlank()) {
-      throw ApiException.invalid("give the archive's link as {\"url\": \"https://...\"}");
+      throw ApiException.invalid(
+          "give the archive's link as {\"url\": \"https://...\"}, or the media bucket as"
+              + " {\"s3\": {...}}");
     }
     try {
       links.downloader().check(url);
@@ -178,6 +202,34 @@ class InstanceController {
       tasks.wakeInstance(id);
     }
     return view(instances.find(id).orElseThrow());
+  }
+
+  private InstanceView mediaAccess(
+      Instance instance, com.fasterxml.jackson.databind.JsonNode s3, CurrentAccount account) {
+    MediaSources.Given given;
+    try {
+      given = json.treeToValue(s3, MediaSources.Given.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      throw ApiException.invalid("s3: give endpoint, region, bucket, prefix, accessKey, secretKey");
+    }
+    if (given.bucket() == null || given.accessKey() == null || given.secretKey() == null) {
+      throw ApiException.invalid("s3: bucket, accessKey and secretKey are required");
+    }
+    try {
+      mediaSources.store(instance.id(), given);
+    } catch (LinkRefused e) {
+      throw new ApiException(HttpStatus.BAD_REQUEST, e.code(), e.getMessage());
+    }
+    boolean presyncing =
+        tasks.forInstance(instance.id()).stream()
+            .anyMatch(t -> MediaPresync.NAME.equals(t.kind()) && !t.state().ended());
+    if (instance.scheduledAt() != null
+        && instance.scheduledAt().isAfter(Instant.now())
+        && !presyncing) {
+      tasks.start(MediaPresync.NAME, account.id(), instance.id());
+    }
+    tasks.wakeInstance(instance.id());
+    return view(instances.find(instance.id()).orElseThrow());
   }
 
   @PostMapping(path = "/api/v1/instances/{id}/secrets", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -250,6 +302,7 @@ class InstanceController {
   }
 
   private @Nullable Task migration(Instance instance) {
+    // the migration, not a pre-sync or an export
     return tasks.forInstance(instance.id()).stream()
         .filter(task -> MigrateIn.NAME.equals(task.kind()))
         .findFirst()
@@ -278,9 +331,11 @@ class InstanceController {
                 instance.backupBytes() == null ? 0 : instance.backupBytes(),
                 String.valueOf(instance.backupSha256()),
                 instance.backupAt()),
+        instance.scheduledAt(),
+        instance.hasMediaSource(),
         instance.hasReport(),
         all.stream().map(TaskView::of).toList(),
-        next(instance, all.isEmpty() ? null : all.get(0)));
+        next(instance, migration(instance)));
   }
 
   /** What the admin does next, in plain words. */

@@ -20,7 +20,8 @@ public class InstanceStore {
   private static final String COLUMNS =
       "id, account_id, local_domain, approved_at, declined_at, dns_verified_at, confirmed_at,"
           + " backup_key, backup_bytes, backup_sha256, backup_at, report IS NOT NULL AS has_report,"
-          + " tenant_database, env_sealed IS NOT NULL AS has_env, created_at";
+          + " tenant_database, env_sealed IS NOT NULL AS has_env, created_at, scheduled_at,"
+          + " media_source IS NOT NULL AS has_media_source";
 
   private final JdbcClient jdbc;
   private final Clock clock;
@@ -120,6 +121,30 @@ public class InstanceStore {
         .update();
   }
 
+  /** The date of a scheduled migration; null for as soon as possible. */
+  public void scheduledAt(UUID id, @Nullable Instant at) {
+    jdbc.sql("UPDATE instance SET scheduled_at = :at WHERE id = :id")
+        .param("at", at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+        .param("id", id)
+        .update();
+  }
+
+  /** The sealed read access to the admin's bucket of media; null for none. */
+  public void mediaSource(UUID id, byte @Nullable [] sealed) {
+    jdbc.sql("UPDATE instance SET media_source = :m WHERE id = :id")
+        .param("m", sealed)
+        .param("id", id)
+        .update();
+  }
+
+  public byte @Nullable [] mediaSource(UUID id) {
+    return jdbc.sql("SELECT media_source FROM instance WHERE id = :id")
+        .param("id", id)
+        .query((rs, row) -> rs.getBytes(1))
+        .optional()
+        .orElse(null);
+  }
+
   /** The sealed download link the backup comes from; null for none. */
   public void backupUrl(UUID id, byte @Nullable [] sealed) {
     jdbc.sql("UPDATE instance SET backup_url = :u WHERE id = :id")
@@ -216,7 +241,9 @@ public class InstanceStore {
         rs.getBoolean("has_report"),
         rs.getString("tenant_database"),
         rs.getBoolean("has_env"),
-        java.util.Objects.requireNonNull(instant(rs, "created_at")));
+        java.util.Objects.requireNonNull(instant(rs, "created_at")),
+        instant(rs, "scheduled_at"),
+        rs.getBoolean("has_media_source"));
   }
 
   private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {

@@ -30,6 +30,8 @@ import social.fedimon.engine.intake.ReportJson;
 import social.fedimon.engine.intake.RestoreFlow;
 import social.fedimon.engine.mastodon.EnvFile;
 import social.fedimon.engine.mastodon.EnvRewrite;
+import social.fedimon.engine.media.MediaSync;
+import social.fedimon.engine.media.MediaUploader;
 import social.fedimon.engine.media.ObjectStore;
 import social.fedimon.engine.media.S3ObjectStore;
 import social.fedimon.engine.media.S3Settings;
@@ -75,9 +77,15 @@ public class MigrateIn implements TaskKind {
   private final ObjectMapper json;
   private final List<Step> steps;
   private final LinkDownloads links;
+  private final MediaSources mediaSources;
+  private final java.time.Clock clock;
+  private final RestoreMeasures restoreMeasures;
 
   MigrateIn(
+      RestoreMeasures restoreMeasures,
       LinkDownloads links,
+      MediaSources mediaSources,
+      java.time.Clock clock,
       InstanceStore instances,
       ObjectStore store,
       S3Settings storeSettings,
@@ -86,7 +94,10 @@ public class MigrateIn implements TaskKind {
       SecretBox box,
       TaskProperties taskProperties,
       ObjectMapper json) {
+    this.restoreMeasures = restoreMeasures;
     this.links = links;
+    this.mediaSources = mediaSources;
+    this.clock = clock;
     this.instances = instances;
     this.store = store;
     this.storeSettings = storeSettings;
@@ -102,6 +113,7 @@ public class MigrateIn implements TaskKind {
             step("wait", this::waitForGo),
             step("create-database", this::createDatabase),
             step("restore", this::restore),
+            step("media", this::media),
             step("env", this::env),
             step("ready", this::ready));
   }
@@ -239,6 +251,16 @@ public class MigrateIn implements TaskKind {
     if (instance.confirmedAt() == null) {
       missing.add("confirmation");
     }
+    if (instance.scheduledAt() != null && clock.instant().isBefore(instance.scheduledAt())) {
+      missing.add("date");
+      java.time.Duration untilDate =
+          java.time.Duration.between(clock.instant(), instance.scheduledAt());
+      return StepOutcome.waitFor(
+          missing,
+          untilDate.compareTo(taskProperties.waitRecheck()) < 0
+              ? untilDate
+              : taskProperties.waitRecheck());
+    }
     return missing.isEmpty()
         ? StepOutcome.done()
         : StepOutcome.waitFor(missing, taskProperties.waitRecheck());
@@ -269,6 +291,7 @@ public class MigrateIn implements TaskKind {
     }
     RestoreTarget target = tenants.target(name, password);
     context.onCancel(() -> dropQuietly(name));
+    long restoreStarted = System.nanoTime();
     String key = required(instance.backupKey(), "backup");
     long size = instance.backupBytes() == null ? -1 : instance.backupBytes();
     context.totalBytes(size);
@@ -304,6 +327,9 @@ public class MigrateIn implements TaskKind {
     if (report.restored() == null) {
       throw rejected(report);
     }
+    if (size > 0) {
+      restoreMeasures.add(size, (System.nanoTime() - restoreStarted) / 1e9);
+    }
     instances.report(instance.id(), ReportJson.write(report));
     Report.Restored restored = report.restored();
     long total = restored.rowCounts().values().stream().mapToLong(Long::longValue).sum();
@@ -320,6 +346,39 @@ public class MigrateIn implements TaskKind {
             + (restored.media() == null
                 ? ""
                 : "; " + restored.media().files() + " media files stored"));
+    return StepOutcome.done();
+  }
+
+  /**
+   * The media in the admin's bucket, when access to one was given: copied with {@code media sync},
+   * so only what earlier syncs (a scheduled migration's) did not move yet goes now.
+   */
+  private StepOutcome media(StepContext context) {
+    Instance instance = instance(context);
+    try (ObjectStore source = mediaSources.open(instance.id())) {
+      if (source == null) {
+        return StepOutcome.done();
+      }
+      context.phase("copying the media from your bucket");
+      long started = System.nanoTime();
+      MediaSync.Result result;
+      try (ObjectStore target = mediaStore(instance.id())) {
+        result =
+            MediaSync.sync(
+                source, target, MediaUploader.DEFAULT_CONCURRENCY, progress(context), false);
+      }
+      context.files(result.files());
+      context.log(
+          "media from your bucket: "
+              + result.files()
+              + " files ("
+              + result.bytes()
+              + " bytes) copied, "
+              + result.skipped()
+              + " already here, in "
+              + (System.nanoTime() - started) / 1_000_000_000
+              + " s");
+    }
     return StepOutcome.done();
   }
 
@@ -410,7 +469,8 @@ public class MigrateIn implements TaskKind {
     }
   }
 
-  private ObjectStore mediaStore(UUID instance) {
+  /** Where an instance's media go in the platform's object store. */
+  public ObjectStore mediaStore(UUID instance) {
     S3Settings s = storeSettings;
     return S3ObjectStore.connect(
         new S3Settings(

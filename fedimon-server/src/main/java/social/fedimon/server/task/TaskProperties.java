@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts transient failures of one step before the task fails
  * @param waitRecheck how often a waiting step looks again by itself (events wake it earlier)
  * @param cleanupInterval how often expired exports and restored archives are deleted
+ * @param presyncInterval how often a scheduled migration copies the media that changed
  */
 @ConfigurationProperties("fedimon.tasks")
 public record TaskProperties(
@@ -21,4 +22,5 @@ public record TaskProperties(
     @DefaultValue("10s") Duration retryBackoff,
     @DefaultValue("5") int maxAttempts,
     @DefaultValue("1m") Duration waitRecheck,
-    @DefaultValue("10m") Duration cleanupInterval) {}
+    @DefaultValue("10m") Duration cleanupInterval,
+    @DefaultValue("6h") Duration presyncInterval) {}

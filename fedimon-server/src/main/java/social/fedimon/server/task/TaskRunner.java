@@ -137,6 +137,8 @@ public class TaskRunner implements DisposableBean {
     if (task.state() == TaskState.RUNNING) {
       store.event(id, task.step(), "taken over by " + node + " (" + task.runNode() + " stopped)");
     }
+    // a waiting step that looks again says nothing new unless what it waits for changes
+    List<String> waitedFor = task.state() == TaskState.WAITING ? task.waitingFor() : null;
     while (true) {
       task = store.find(id).orElseThrow();
       if (task.stepIndex() >= kind.steps().size()) {
@@ -149,7 +151,9 @@ public class TaskRunner implements DisposableBean {
       running.put(id, here);
       StepOutcome outcome;
       try {
-        if (task.checkpoint() == null && task.attempts() == 0) {
+        if (waitedFor != null) {
+          // looking again after a wait: not news
+        } else if (task.checkpoint() == null && task.attempts() == 0) {
           store.event(id, step.name(), "started");
         } else {
           store.event(id, step.name(), "started again from its beginning");
@@ -170,7 +174,9 @@ public class TaskRunner implements DisposableBean {
         if (!store.waiting(task, runId, wait.waitingFor())) {
           return done(); // lost or cancelled meanwhile: whoever changed it goes on
         }
-        store.event(id, step.name(), "waiting for " + String.join(", ", wait.waitingFor()));
+        if (!wait.waitingFor().equals(waitedFor)) {
+          store.event(id, step.name(), "waiting for " + String.join(", ", wait.waitingFor()));
+        }
         return later(wait.recheck());
       }
       JsonNode result = ((StepOutcome.Done) outcome).result();
@@ -181,6 +187,7 @@ public class TaskRunner implements DisposableBean {
         return done();
       }
       store.event(id, step.name(), "done");
+      waitedFor = null;
     }
   }
 

@@ -61,17 +61,22 @@ public class TaskService {
           TaskConfiguration.TASK.instance(taskId.toString()).build(), clock.instant())) {
         client.reschedule(TaskConfiguration.TASK.instanceId(taskId.toString()), clock.instant());
       }
-    } catch (TaskInstanceCurrentlyExecutingException e) {
-      // a node runs it now and will see what changed
+    } catch (TaskInstanceCurrentlyExecutingException
+        | com.github.kagkarlsson.scheduler.exceptions.ExecutionException e) {
+      // a node runs it now (it was picked between our read and our update) and sees what changed
     } catch (TaskInstanceNotFoundException e) {
       // it ended between the two calls
     }
   }
 
-  /** Wakes every task of the instance that is waiting. */
+  /**
+   * Wakes the tasks of the instance that wait for something an event may bring (not those that only
+   * wait for a date: they wake by themselves).
+   */
   public void wakeInstance(UUID instanceId) {
     for (Task task : store.forInstance(instanceId)) {
-      if (task.state() == TaskState.WAITING || task.state() == TaskState.QUEUED) {
+      boolean onlyTheDate = task.waitingFor().equals(List.of("date"));
+      if ((task.state() == TaskState.WAITING && !onlyTheDate) || task.state() == TaskState.QUEUED) {
         wake(task.id());
       }
     }
