@@ -65,6 +65,14 @@ final class ExportCommand implements Callable<Integer> {
   String to;
 
   @Option(
+      names = "--media-from",
+      paramLabel = "URI",
+      description =
+          "Also put the instance's media in the archive (a full export), from a folder,"
+              + " file:///dir or s3://bucket/prefix, under public/system/ as Mastodon lays them out.")
+  String mediaFrom;
+
+  @Option(
       names = "--pg-dump",
       paramLabel = "PATH",
       description = "The pg_dump to run (default: the first on PATH).")
@@ -99,7 +107,15 @@ final class ExportCommand implements Callable<Integer> {
       ExportFlow flow = new ExportFlow(pgDump, Path.of(System.getProperty("java.io.tmpdir")));
       try (Progress.LongConsumerCloseable progress =
           Progress.of("Exporting", OptionalLong.empty(), System.err)) {
-        result = flow.write(source, env, recipient, destination.open(), progress);
+        ObjectStore media =
+            mediaFrom == null ? null : StoreLocation.open(mediaFrom, System.getenv());
+        try {
+          result = flow.write(source, env, media, recipient, destination.open(), progress);
+        } finally {
+          if (media != null) {
+            media.close();
+          }
+        }
       }
       ExportFlow.verify(destination.source(), result);
       destination.commit();
@@ -119,6 +135,10 @@ final class ExportCommand implements Callable<Integer> {
       node.putPOJO("rowCounts", result.rowCounts());
       node.put("pgDump", result.pgDumpVersion());
       node.put("server", result.serverVersion());
+      if (mediaFrom != null) {
+        node.put("mediaFiles", result.mediaFiles());
+        node.put("mediaBytes", result.mediaBytes());
+      }
       node.put("verified", true);
       out.println(json.writeValueAsString(node));
     } else {

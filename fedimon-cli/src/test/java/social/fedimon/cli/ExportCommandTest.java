@@ -164,6 +164,55 @@ class ExportCommandTest {
   }
 
   @Test
+  void aFullExportCarriesTheMediaAndRestoreRebuildsTheInstanceFromIt() throws Exception {
+    Path tree = InstanceTree.create(Files.createDirectories(dir.resolve("tree")));
+    Path archive = dir.resolve("full.tar.zst");
+    int status =
+        run(
+            "export",
+            "--database-url",
+            url,
+            "--env-file",
+            dir.resolve("env").toString(),
+            "--media-from",
+            tree.resolve("live/public/system").toString(),
+            "--to",
+            archive.toString(),
+            "--format",
+            "json");
+
+    assertThat(status).as(err.toString()).isEqualTo(0);
+    JsonNode result = new ObjectMapper().readTree(out.toString());
+    assertThat(result.get("mediaFiles").asLong()).isEqualTo(InstanceTree.MEDIA_FILES);
+    assertThat(result.get("mediaBytes").asLong()).isEqualTo(InstanceTree.MEDIA_BYTES);
+    assertThat(Tools.sh(dir, "zstd -dc full.tar.zst | tar -tf -"))
+        .contains("public/system/media_attachments/files/000/000/001/original/photo.png");
+
+    String[] tenant = MastodonDatabase.createTenant();
+    Path media = Files.createDirectories(dir.resolve("restored-media"));
+    out.getBuffer().setLength(0);
+    int restored =
+        run(
+            "restore",
+            archive.toString(),
+            "--database-url",
+            MastodonDatabase.url(tenant[0], tenant[1]),
+            "--media-to",
+            media.toUri().toString(),
+            "--format",
+            "json");
+    assertThat(restored).as(out.toString()).isEqualTo(0);
+    assertThat(MastodonDatabase.checksums(tenant[1])).isEqualTo(MastodonDatabase.checksums(source));
+    assertThat(
+            Files.readAllBytes(
+                media.resolve("media_attachments/files/000/000/001/original/photo.png")))
+        .isEqualTo(
+            Files.readAllBytes(
+                tree.resolve(
+                    "live/public/system/media_attachments/files/000/000/001/original/photo.png")));
+  }
+
+  @Test
   void wrongUsageExitsTwo() {
     assertThat(run("export", "--to", "x.tar.zst")).isEqualTo(2);
     assertThat(run("export", "--database-url", "mysql://x/y", "--to", "x.tar.zst")).isEqualTo(2);

@@ -61,6 +61,9 @@ public final class ExportFlow {
 
   public static final String ENV_ENTRY = ".env.production";
 
+  /** Where a full export puts the media: Mastodon's own layout, as restore reads it back. */
+  public static final String MEDIA_ROOT = "public/system/";
+
   /**
    * What was written.
    *
@@ -68,6 +71,8 @@ public final class ExportFlow {
    * @param sha256 of the stored bytes
    * @param layers outermost first, as the report names them
    * @param rowCounts the database's exact rows per table when it was dumped
+   * @param mediaFiles media files in a full export (0 otherwise)
+   * @param mediaBytes their bytes
    */
   public record Result(
       long bytes,
@@ -76,7 +81,9 @@ public final class ExportFlow {
       List<String> layers,
       Map<String, Long> rowCounts,
       String pgDumpVersion,
-      String serverVersion) {}
+      String serverVersion,
+      long mediaFiles,
+      long mediaBytes) {}
 
   private final PgDump pgDump;
   private final Path temporary;
@@ -120,6 +127,21 @@ public final class ExportFlow {
       OutputStream destination,
       LongConsumer progress)
       throws IOException, SQLException {
+    return write(source, envText, null, recipient, destination, progress);
+  }
+
+  /**
+   * The same, with the instance's media from {@code media} (a full export), as entries under
+   * {@value #MEDIA_ROOT}, streamed from the store one after the other.
+   */
+  public Result write(
+      ExportSource source,
+      @Nullable String envText,
+      social.fedimon.engine.media.@Nullable ObjectStore media,
+      @Nullable PGPPublicKeyRing recipient,
+      OutputStream destination,
+      LongConsumer progress)
+      throws IOException, SQLException {
     Map<String, Long> counts;
     String serverVersion;
     try (Connection connection = source.connect()) {
@@ -158,6 +180,7 @@ public final class ExportFlow {
             }
           };
       CompletableFuture<Report> clearCheck = null;
+      long[][] mediaCounts = {null};
       OutputStream sink = counted;
       EncryptionStream encryption = null;
       if (recipient != null) {
@@ -202,10 +225,11 @@ public final class ExportFlow {
       try (OutputStream destinationClosed = counted;
           OutputStream archive = sink) {
         // the encryption stream does not close what it writes to: the destination closes here
-        writeArchive(archive, spool, envText);
+        mediaCounts[0] = writeArchive(archive, spool, envText, media);
       }
       if (clearCheck != null) {
-        check(clearCheck.join(), counts, List.of("zstd", "tar"));
+        long[] media0 = mediaCounts[0] == null ? new long[2] : mediaCounts[0];
+        check(clearCheck.join(), counts, List.of("zstd", "tar"), media0[0], media0[1]);
       }
       List<String> layers = new ArrayList<>();
       if (recipient != null) {
@@ -220,7 +244,9 @@ public final class ExportFlow {
           layers,
           counts,
           pgDump.version(),
-          serverVersion);
+          serverVersion,
+          mediaCounts[0] == null ? 0 : mediaCounts[0][0],
+          mediaCounts[0] == null ? 0 : mediaCounts[0][1]);
     } finally {
       Files.deleteIfExists(spool);
     }
@@ -280,7 +306,12 @@ public final class ExportFlow {
           };
       Report report =
           new Inspector(ArchiveLimits.DEFAULTS).inspect(hashed, Secrets.none(), b -> {});
-      check(report, written.rowCounts(), written.layers());
+      check(
+          report,
+          written.rowCounts(),
+          written.layers(),
+          written.mediaFiles(),
+          written.mediaBytes());
     }
     String digest = HexFormat.of().formatHex(sha.digest());
     if (bytes[0] != written.bytes() || !digest.equals(written.sha256())) {
@@ -294,7 +325,12 @@ public final class ExportFlow {
     }
   }
 
-  private static void check(Report report, Map<String, Long> expected, List<String> layers) {
+  private static void check(
+      Report report,
+      Map<String, Long> expected,
+      List<String> layers,
+      long mediaFiles,
+      long mediaBytes) {
     if (!report.accepted()) {
       String problems =
           report.problems().stream()
@@ -317,6 +353,19 @@ public final class ExportFlow {
               + found
               + ", database "
               + expected);
+    }
+    if (mediaFiles > 0
+        && (report.media().files() != mediaFiles || report.media().bytes() != mediaBytes)) {
+      throw new ExportFailed(
+          "the export's media read back as "
+              + report.media().files()
+              + " files of "
+              + report.media().bytes()
+              + " bytes; "
+              + mediaFiles
+              + " files of "
+              + mediaBytes
+              + " bytes were written");
     }
   }
 
@@ -353,8 +402,14 @@ public final class ExportFlow {
     return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
-  private static void writeArchive(OutputStream out, Path dump, @Nullable String envText)
+  /** Writes the archive; returns the media files and bytes it holds, or null without media. */
+  private static long @Nullable [] writeArchive(
+      OutputStream out,
+      Path dump,
+      @Nullable String envText,
+      social.fedimon.engine.media.@Nullable ObjectStore media)
       throws IOException {
+    long[] mediaCounts = null;
     ZstdOutputStream zstd = new ZstdOutputStream(out, 3);
     zstd.setWorkers(Math.max(1, Runtime.getRuntime().availableProcessors()));
     try (TarArchiveOutputStream tar =
@@ -378,8 +433,41 @@ public final class ExportFlow {
         in.transferTo(tar);
       }
       tar.closeArchiveEntry();
+      if (media != null) {
+        mediaCounts = new long[2];
+        try (java.util.stream.Stream<social.fedimon.engine.media.StoredObject> objects =
+            media.list("")) {
+          for (var object :
+              (Iterable<social.fedimon.engine.media.StoredObject>) objects::iterator) {
+            if (object.key().startsWith(".fedimon/")) {
+              continue; // sync records, not media
+            }
+            TarArchiveEntry file = new TarArchiveEntry(MEDIA_ROOT + object.key());
+            file.setSize(object.size());
+            file.setMode(0644);
+            tar.putArchiveEntry(file);
+            try (InputStream in = media.open(object.key())) {
+              long copied = in.transferTo(tar);
+              if (copied != object.size()) {
+                throw new ExportFailed(
+                    "the media file "
+                        + object.key()
+                        + " changed while it was exported ("
+                        + copied
+                        + " bytes read, "
+                        + object.size()
+                        + " listed)");
+              }
+            }
+            tar.closeArchiveEntry();
+            mediaCounts[0]++;
+            mediaCounts[1] += object.size();
+          }
+        }
+      }
       tar.finish();
     }
+    return mediaCounts;
   }
 
   /**

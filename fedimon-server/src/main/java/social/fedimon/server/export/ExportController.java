@@ -45,7 +45,10 @@ class ExportController {
   /** The largest key accepted. */
   static final int MAX_KEY_BYTES = 256 * 1024;
 
-  record ExportRequest(@Nullable Boolean encrypt) {}
+  /**
+   * @param media a full export, with the instance's media (operators; admins when allowed)
+   */
+  record ExportRequest(@Nullable Boolean encrypt, @Nullable Boolean media) {}
 
   private final InstanceStore instances;
   private final TaskService tasks;
@@ -54,8 +57,10 @@ class ExportController {
   private final JdbcClient jdbc;
   private final ObjectMapper json;
   private final Clock clock;
+  private final ExportProperties properties;
 
   ExportController(
+      ExportProperties properties,
       InstanceStore instances,
       TaskService tasks,
       TaskStore taskStore,
@@ -63,6 +68,7 @@ class ExportController {
       JdbcClient jdbc,
       ObjectMapper json,
       Clock clock) {
+    this.properties = properties;
     this.instances = instances;
     this.tasks = tasks;
     this.taskStore = taskStore;
@@ -84,15 +90,44 @@ class ExportController {
     if (instance.tenantDatabase() == null) {
       throw ApiException.conflict("this instance has no database yet: there is nothing to export");
     }
+    boolean media = request != null && Boolean.TRUE.equals(request.media());
+    if (media && !properties.adminsFullExport() && !account.operator()) {
+      throw ApiException.forbidden(
+          "a full export with the media is made by us: ask us, and we make it for you");
+    }
+    return start(instance, request, account.id());
+  }
+
+  /** An operator makes a full export for the admin: the task and its link are the admin's. */
+  @PostMapping(
+      path = "/api/v1/operator/instances/{id}/exports",
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<TaskView> operatorExport(
+      @PathVariable UUID id, @RequestBody(required = false) @Nullable ExportRequest request) {
+    Instance instance =
+        instances.find(id).orElseThrow(() -> ApiException.notFound("this instance"));
+    if (instance.tenantDatabase() == null) {
+      throw ApiException.conflict("this instance has no database yet: there is nothing to export");
+    }
+    return start(instance, request, instance.accountId());
+  }
+
+  private ResponseEntity<TaskView> start(
+      Instance instance, @Nullable ExportRequest request, UUID owner) {
+    UUID id = instance.id();
+    boolean media = request != null && Boolean.TRUE.equals(request.media());
     boolean encrypt = request != null && Boolean.TRUE.equals(request.encrypt());
-    if (encrypt && pgpKey(account.id()) == null) {
+    if (encrypt && pgpKey(owner) == null) {
       throw ApiException.invalid(
           "encryption was asked for and this account has no PGP key: set one first"
               + " (PUT /api/v1/account/pgp-key)");
     }
     Task task =
         tasks.start(
-            ExportOut.NAME, account.id(), id, json.createObjectNode().put("encrypt", encrypt));
+            ExportOut.NAME,
+            owner,
+            id,
+            json.createObjectNode().put("encrypt", encrypt).put("media", media));
     return ResponseEntity.status(HttpStatus.ACCEPTED).body(TaskView.of(task));
   }
 

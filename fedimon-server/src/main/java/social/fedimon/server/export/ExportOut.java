@@ -98,6 +98,12 @@ public class ExportOut implements TaskKind {
     return options != null && options.path("encrypt").asBoolean(false);
   }
 
+  /** Whether the task was asked for a full export, with the media. */
+  private static boolean withMedia(Task task) {
+    JsonNode options = task.options();
+    return options != null && options.path("media").asBoolean(false);
+  }
+
   private StepOutcome dump(StepContext context) throws IOException, SQLException {
     Task task = context.task();
     Instance instance = instance(context);
@@ -144,16 +150,22 @@ public class ExportOut implements TaskKind {
     Path temporary = dataDirectory.folder("tmp");
     ExportFlow.Result result;
     UploadStream upload = new UploadStream(store, key, "application/octet-stream");
+    ObjectStore media = withMedia(task) ? migrateIn.mediaStore(instance.id()) : null;
     try {
       result =
           new ExportFlow(pgDump, temporary)
-              .write(source, migrateIn.env(instance.id()), recipient, upload, context::bytes);
+              .write(
+                  source, migrateIn.env(instance.id()), media, recipient, upload, context::bytes);
     } catch (ExportFailed e) {
       upload.abort();
       throw new TaskProblem("export-failed", e.getMessage());
     } catch (IOException | SQLException | RuntimeException e) {
       upload.abort();
       throw e;
+    } finally {
+      if (media != null) {
+        media.close();
+      }
     }
     ObjectNode written = json.createObjectNode();
     written.set("written", json.valueToTree(result));
@@ -227,6 +239,10 @@ public class ExportOut implements TaskKind {
     result.put("expiresAt", expires.toString());
     result.put("sha256", written.sha256());
     result.put("encrypted", written.encrypted());
+    if (withMedia(task)) {
+      result.put("mediaFiles", written.mediaFiles());
+      result.put("mediaBytes", written.mediaBytes());
+    }
     result.set("layers", json.valueToTree(written.layers()));
     result.put("fileName", fileName(instance(context), written.encrypted()));
     context.log("offered until " + expires);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import social.fedimon.engine.testing.FixtureDatabase;
 import social.fedimon.engine.testing.Gpg;
+import social.fedimon.engine.testing.InstanceTree;
 import social.fedimon.engine.testing.MastodonDatabase;
 import social.fedimon.engine.testing.Tools;
 import social.fedimon.server.testing.Backups;
@@ -37,6 +38,7 @@ class ExportApiTest {
   static Path archive;
   static Path work;
   static String admin;
+  static String operator;
   static String instance;
 
   @BeforeAll
@@ -48,7 +50,7 @@ class ExportApiTest {
     platform = new Platform("export");
     node = platform.start("--fedimon.exports.link-lifetime=20s");
     admin = platform.account(node, "admin@example.social");
-    String operator = platform.account(node, Platform.OPERATOR);
+    operator = platform.account(node, Platform.OPERATOR);
     Platform.Migration migration = platform.migrate(node, admin, operator, archive);
     JsonNode done =
         platform.awaitTask(
@@ -153,6 +155,43 @@ class ExportApiTest {
     assertThat(Files.readString(keys.resolve("list")))
         .contains("database.dump")
         .contains(".env.production");
+  }
+
+  @Test
+  void aFullExportWithTheMediaIsMadeByAnOperatorForTheAdmin() throws Exception {
+    Platform.Answer refused =
+        platform.call(
+            node,
+            "POST",
+            "/api/v1/instances/" + instance + "/exports",
+            admin,
+            Map.of("media", true));
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.json().get("detail").asText()).contains("ask us");
+
+    Platform.Answer asked =
+        platform.call(
+            node,
+            "POST",
+            "/api/v1/operator/instances/" + instance + "/exports",
+            operator,
+            Map.of("media", true));
+    assertThat(asked.status()).as(asked.body()).isEqualTo(202);
+    // the admin's task: the admin follows it and downloads it
+    JsonNode done =
+        platform.awaitTask(
+            node,
+            admin,
+            asked.json().get("id").asText(),
+            Duration.ofSeconds(120),
+            t -> t.get("state").asText().matches("succeeded|failed"));
+    assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
+    assertThat(done.at("/result/mediaFiles").asLong()).isEqualTo(InstanceTree.MEDIA_FILES);
+    Path file = work.resolve("full.tar.zst");
+    assertThat(download(admin, done.get("result"), file).statusCode()).isEqualTo(200);
+    assertThat(
+            Tools.sh(work, "zstd -dc full.tar.zst | tar -tf - | grep -c '^public/system/'").strip())
+        .isEqualTo(String.valueOf(InstanceTree.MEDIA_FILES));
   }
 
   private JsonNode export(String token, boolean encrypt) {
