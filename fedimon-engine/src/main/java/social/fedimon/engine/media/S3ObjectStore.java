@@ -1,6 +1,7 @@
 package social.fedimon.engine.media;
 
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -180,6 +181,35 @@ public final class S3ObjectStore implements ObjectStore {
       return StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey));
     }
     return DefaultCredentialsProvider.builder().build();
+  }
+
+  /**
+   * A URL anyone holding it can GET the object at, until {@code validity} has passed (S3 allows 7
+   * days at most).
+   */
+  public URI presignGet(String key, java.time.Duration validity) {
+    software.amazon.awssdk.services.s3.presigner.S3Presigner.Builder builder =
+        software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
+            .region(Region.of(settings.region()))
+            .credentialsProvider(credentials(settings))
+            .serviceConfiguration(
+                software.amazon.awssdk.services.s3.S3Configuration.builder()
+                    .pathStyleAccessEnabled(settings.pathStyle())
+                    .build());
+    if (settings.endpoint() != null) {
+      builder.endpointOverride(settings.endpoint());
+    }
+    try (software.amazon.awssdk.services.s3.presigner.S3Presigner presigner = builder.build()) {
+      return presigner
+          .presignGetObject(
+              r ->
+                  r.signatureDuration(validity)
+                      .getObjectRequest(g -> g.bucket(settings.bucket()).key(fullKey(key))))
+          .url()
+          .toURI();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Creates the bucket when it does not exist yet (for stores we run ourselves). */

@@ -36,6 +36,10 @@ public final class StoreLocation {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(uri + " is not a URI (file:///dir or s3://bucket/prefix)");
     }
+    if ("https".equals(parsed.getScheme()) || "http".equals(parsed.getScheme())) {
+      // an export's media manifest: read-only, each object at its presigned URL
+      return ManifestStore.fetch(parsed);
+    }
     if ("file".equals(parsed.getScheme())) {
       if (parsed.getPath() == null || parsed.getPath().isEmpty()) {
         throw new IllegalArgumentException(uri + ": a file URI needs a path (file:///srv/media)");

@@ -59,6 +59,7 @@ class Cleanup {
     for (UUID task : expired) {
       store.delete(ExportOut.key(task, false));
       store.delete(ExportOut.key(task, true));
+      store.delete(ExportOut.manifestKey(task));
       jdbc.sql(
               "UPDATE task SET result = result || jsonb_build_object('deletedAt', CAST(:at AS text))"
                   + " WHERE id = :id")

@@ -19,7 +19,9 @@ import social.fedimon.engine.export.ExportFailed;
 import social.fedimon.engine.export.ExportFlow;
 import social.fedimon.engine.export.ExportSource;
 import social.fedimon.engine.export.PgDump;
+import social.fedimon.engine.media.MediaManifest;
 import social.fedimon.engine.media.ObjectStore;
+import social.fedimon.engine.media.S3ObjectStore;
 import social.fedimon.engine.media.UploadStream;
 import social.fedimon.server.instance.Instance;
 import social.fedimon.server.instance.InstanceStore;
@@ -245,14 +247,51 @@ public class ExportOut implements TaskKind {
     }
     result.set("layers", json.valueToTree(written.layers()));
     result.put("fileName", fileName(instance(context), written.encrypted()));
+    String manifest = mediaManifest(task, instance(context));
+    if (manifest != null) {
+      result.put("mediaManifestUrl", manifest);
+    }
     context.log("offered until " + expires);
     return StepOutcome.done(result);
+  }
+
+  /** Where an export's media manifest is kept. */
+  public static String manifestKey(UUID task) {
+    return "exports/" + task + "/media-manifest.json";
+  }
+
+  /** Presigned URLs last 7 days at most (SigV4's limit). */
+  private static final java.time.Duration PRESIGN_MAX = java.time.Duration.ofDays(7);
+
+  /**
+   * A manifest of the instance's media with presigned GET URLs valid as long as the link, itself at
+   * a presigned URL: {@code fedimon media sync --from <that URL> --to ...} copies the media with no
+   * credentials. Null when the instance has no media here.
+   */
+  private @Nullable String mediaManifest(Task task, Instance instance) {
+    java.time.Duration validity =
+        properties.linkLifetime().compareTo(PRESIGN_MAX) < 0
+            ? properties.linkLifetime()
+            : PRESIGN_MAX;
+    try (ObjectStore media = migrateIn.mediaStore(instance.id())) {
+      if (!(media instanceof S3ObjectStore s3)
+          || s3.list("").noneMatch(o -> !o.key().startsWith(".fedimon/"))) {
+        return null;
+      }
+      byte[] manifest = MediaManifest.write(s3, validity, clock.instant());
+      store.put(manifestKey(task.id()), manifest, "application/json");
+      if (!(store instanceof S3ObjectStore platform)) {
+        return null;
+      }
+      return platform.presignGet(manifestKey(task.id()), validity).toString();
+    }
   }
 
   @Override
   public void cleanUp(Task task) {
     store.delete(key(task.id(), false));
     store.delete(key(task.id(), true));
+    store.delete(manifestKey(task.id()));
   }
 
   static String fileName(Instance instance, boolean encrypted) {

@@ -17,6 +17,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import social.fedimon.engine.media.MediaSync;
+import social.fedimon.engine.media.ObjectStore;
+import social.fedimon.engine.media.StoreLocation;
 import social.fedimon.engine.testing.FixtureDatabase;
 import social.fedimon.engine.testing.Gpg;
 import social.fedimon.engine.testing.InstanceTree;
@@ -108,6 +111,16 @@ class ExportApiTest {
             + tenant[1]
             + " database.dump");
     assertThat(MastodonDatabase.checksums(tenant[1])).isEqualTo(MastodonDatabase.checksums(source));
+
+    // the media travel without credentials: a manifest of presigned URLs, as media sync reads it
+    String manifest = result.get("mediaManifestUrl").asText();
+    Path copied = Files.createDirectories(work.resolve("copied-media"));
+    try (ObjectStore from = StoreLocation.open(manifest, Map.of());
+        ObjectStore to = StoreLocation.open(copied.toString(), Map.of())) {
+      MediaSync.Result synced = MediaSync.sync(from, to, 4, b -> {});
+      assertThat(synced.files()).isEqualTo(InstanceTree.MEDIA_FILES);
+      assertThat(synced.bytes()).isEqualTo(InstanceTree.MEDIA_BYTES);
+    }
 
     // the link stops working when it expires
     Thread.sleep(Math.max(0, Duration.between(Instant.now(), expires).toMillis() + 500));
