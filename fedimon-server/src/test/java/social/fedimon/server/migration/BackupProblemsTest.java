@@ -66,6 +66,37 @@ class BackupProblemsTest {
                 .asText())
         .isEqualTo("rejected");
 
+    // an operator may retry a failed task (from the step it failed at); an admin may not
+    String operator = platform.account(node, Platform.OPERATOR);
+    assertThat(
+            platform
+                .call(node, "POST", "/api/v1/operator/tasks/" + task + "/retry", admin, Map.of())
+                .status())
+        .isEqualTo(403);
+    Platform.Answer retried =
+        platform.call(
+            node,
+            "POST",
+            "/api/v1/operator/tasks/" + task + "/retry",
+            operator,
+            Map.of("step", "inspect"));
+    assertThat(retried.status()).as(retried.body()).isEqualTo(200);
+    assertThat(retried.json().get("state").asText()).isEqualTo("queued");
+    JsonNode again = awaitEnd(admin, task);
+    assertThat(again.get("problem").get("code").asText()).isEqualTo("secret-required");
+    assertThat(
+            platform
+                .call(
+                    node,
+                    "POST",
+                    "/api/v1/operator/tasks/" + task + "/retry",
+                    operator,
+                    Map.of("step", "nope"))
+                .json()
+                .get("code")
+                .asText())
+        .isEqualTo("invalid-request");
+
     platform.call(
         node,
         "POST",
