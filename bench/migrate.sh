@@ -95,13 +95,17 @@ token_for() { # email: signs up, follows the mail's link, prints a token
   api POST /accounts -H 'Content-Type: application/json' \
     -d "{\"email\": \"$email\", \"password\": \"correct horse battery\"}" > /dev/null
   local link
-  link=$(grep -rhoa "http://[^ ]*/accounts/verify?token=[A-Za-z0-9_=3D-]*" var/outbox | tail -1 | sed 's/=3D/=/')
+  # the newest mail to that address, its quoted-printable body decoded
+  link=$(grep -l "^To: $email" var/outbox/*.eml | sort | tail -1 |
+    xargs python3 -c 'import email, sys; print(email.message_from_binary_file(open(sys.argv[1], "rb")).get_payload(decode=True).decode())' |
+    grep -o 'http://[^ ]*/accounts/verify?token=[A-Za-z0-9_-]*' | tail -1)
   curl -sf "$link" > /dev/null
   api POST /tokens -H 'Content-Type: application/json' \
     -d "{\"email\": \"$email\", \"password\": \"correct horse battery\"}" | jq -r .token
 }
 
 await_task() { # token task: waits until the task has ended; fails unless it succeeded
+  [[ -n "$1" && -n "$2" && "$2" != null ]] || { echo "no token or task to wait for" >&2; return 1; }
   local state
   for _ in $(seq 1 7200); do
     state=$(api GET "/tasks/$2" -H "Authorization: Bearer $1" | jq -r .state)

@@ -1,7 +1,6 @@
 package social.fedimon.engine.export;
 
 import com.github.luben.zstd.ZstdOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +24,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.jspecify.annotations.Nullable;
@@ -158,10 +156,22 @@ public final class ExportFlow {
       pgDump.checkCanDump(versionNum, serverVersion);
       counts = exactCounts(connection);
     }
-    Path spool = Files.createTempFile(Files.createDirectories(temporary), "export-", ".dump");
+    Path spool = Files.createTempFile(Files.createDirectories(temporary), "export-", ".dump.zst");
     try {
-      pgDump.dumpTo(
-          source.host(), source.port(), source.database(), source.user(), source.password(), spool);
+      // compressed while pg_dump writes it, as a zstd frame of its own: once its size is known,
+      // the tar header goes out, then these bytes as they are (zstd frames concatenate)
+      long dumpBytes;
+      try (OutputStream file = Files.newOutputStream(spool);
+          ZstdOutputStream frame = frame(file)) {
+        dumpBytes =
+            pgDump.dumpInto(
+                source.host(),
+                source.port(),
+                source.database(),
+                source.user(),
+                source.password(),
+                frame);
+      }
       MessageDigest sha = sha256();
       long[] written = {0};
       OutputStream counted =
@@ -225,7 +235,7 @@ public final class ExportFlow {
       try (OutputStream destinationClosed = counted;
           OutputStream archive = sink) {
         // the encryption stream does not close what it writes to: the destination closes here
-        mediaCounts[0] = writeArchive(archive, spool, envText, media);
+        mediaCounts[0] = writeArchive(archive, spool, dumpBytes, envText, media);
       }
       if (clearCheck != null) {
         long[] media0 = mediaCounts[0] == null ? new long[2] : mediaCounts[0];
@@ -402,37 +412,34 @@ public final class ExportFlow {
     return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
-  /** Writes the archive; returns the media files and bytes it holds, or null without media. */
+  /**
+   * Writes the archive as concatenated zstd frames: the env and the dump's tar header; the dump,
+   * compressed while it was made; the padding, the media, the end of the tar. Returns the media
+   * files and bytes it holds, or null without media.
+   */
   private static long @Nullable [] writeArchive(
       OutputStream out,
-      Path dump,
+      Path compressedDump,
+      long dumpBytes,
       @Nullable String envText,
       social.fedimon.engine.media.@Nullable ObjectStore media)
       throws IOException {
-    long[] mediaCounts = null;
-    ZstdOutputStream zstd = new ZstdOutputStream(out, 3);
-    zstd.setWorkers(Math.max(1, Runtime.getRuntime().availableProcessors()));
-    try (TarArchiveOutputStream tar =
-        new TarArchiveOutputStream(zstd, StandardCharsets.UTF_8.name())) {
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    OutputStream shared = new NonClosing(out);
+    try (ZstdOutputStream head = frame(shared)) {
       if (envText != null) {
         byte[] env = markInfrastructure(envText).getBytes(StandardCharsets.UTF_8);
-        TarArchiveEntry entry = new TarArchiveEntry(ENV_ENTRY);
-        entry.setSize(env.length);
-        entry.setMode(0600);
-        tar.putArchiveEntry(entry);
-        new ByteArrayInputStream(env).transferTo(tar);
-        tar.closeArchiveEntry();
+        header(head, ENV_ENTRY, env.length, 0600);
+        head.write(env);
+        pad(head, env.length);
       }
-      TarArchiveEntry entry = new TarArchiveEntry(DUMP_ENTRY);
-      entry.setSize(Files.size(dump));
-      entry.setMode(0600);
-      tar.putArchiveEntry(entry);
-      try (InputStream in = Files.newInputStream(dump)) {
-        in.transferTo(tar);
-      }
-      tar.closeArchiveEntry();
+      header(head, DUMP_ENTRY, dumpBytes, 0600);
+    }
+    try (InputStream in = Files.newInputStream(compressedDump)) {
+      in.transferTo(shared);
+    }
+    long[] mediaCounts = null;
+    try (ZstdOutputStream tail = frame(shared)) {
+      pad(tail, dumpBytes);
       if (media != null) {
         mediaCounts = new long[2];
         try (java.util.stream.Stream<social.fedimon.engine.media.StoredObject> objects =
@@ -442,32 +449,113 @@ public final class ExportFlow {
             if (object.key().startsWith(".fedimon/")) {
               continue; // sync records, not media
             }
-            TarArchiveEntry file = new TarArchiveEntry(MEDIA_ROOT + object.key());
-            file.setSize(object.size());
-            file.setMode(0644);
-            tar.putArchiveEntry(file);
+            header(tail, MEDIA_ROOT + object.key(), object.size(), 0644);
+            long copied;
             try (InputStream in = media.open(object.key())) {
-              long copied = in.transferTo(tar);
-              if (copied != object.size()) {
-                throw new ExportFailed(
-                    "the media file "
-                        + object.key()
-                        + " changed while it was exported ("
-                        + copied
-                        + " bytes read, "
-                        + object.size()
-                        + " listed)");
-              }
+              copied = in.transferTo(tail);
             }
-            tar.closeArchiveEntry();
+            if (copied != object.size()) {
+              throw new ExportFailed(
+                  "the media file "
+                      + object.key()
+                      + " changed while it was exported ("
+                      + copied
+                      + " bytes read, "
+                      + object.size()
+                      + " listed)");
+            }
+            pad(tail, copied);
             mediaCounts[0]++;
-            mediaCounts[1] += object.size();
+            mediaCounts[1] += copied;
           }
         }
       }
-      tar.finish();
+      tail.write(new byte[2 * TAR_BLOCK]); // the end of the archive
     }
     return mediaCounts;
+  }
+
+  private static final int TAR_BLOCK = 512;
+
+  private static ZstdOutputStream frame(OutputStream out) throws IOException {
+    ZstdOutputStream zstd = new ZstdOutputStream(out, 3);
+    zstd.setWorkers(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    return zstd;
+  }
+
+  /** A tar entry's header: POSIX (PAX) records first when the name or size needs them. */
+  private static void header(OutputStream out, String name, long size, int mode)
+      throws IOException {
+    byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+    boolean longName = utf8.length >= 100;
+    boolean bigSize = size > 077777777777L;
+    if (longName || bigSize) {
+      StringBuilder pax = new StringBuilder();
+      if (longName) {
+        pax.append(paxRecord("path", name));
+      }
+      if (bigSize) {
+        pax.append(paxRecord("size", Long.toString(size)));
+      }
+      byte[] records = pax.toString().getBytes(StandardCharsets.UTF_8);
+      TarArchiveEntry extended =
+          new TarArchiveEntry("./PaxHeaders/" + Math.abs(name.hashCode()), (byte) 'x');
+      extended.setSize(records.length);
+      byte[] block = new byte[TAR_BLOCK];
+      extended.writeEntryHeader(block);
+      out.write(block);
+      out.write(records);
+      pad(out, records.length);
+    }
+    TarArchiveEntry entry = new TarArchiveEntry(longName ? shortName(name) : name, true);
+    entry.setSize(bigSize ? 0 : size);
+    entry.setMode(mode);
+    entry.setModTime(System.currentTimeMillis());
+    byte[] block = new byte[TAR_BLOCK];
+    entry.writeEntryHeader(block);
+    out.write(block);
+  }
+
+  /** A PAX record: its length counts its own digits. */
+  private static String paxRecord(String key, String value) {
+    String body = " " + key + "=" + value + "\n";
+    int length = body.getBytes(StandardCharsets.UTF_8).length;
+    int digits = Integer.toString(length).length();
+    int total = length + digits;
+    if (Integer.toString(total).length() > digits) {
+      total++;
+    }
+    return total + body;
+  }
+
+  private static String shortName(String name) {
+    String tail = name.substring(Math.max(0, name.length() - 90));
+    return tail.startsWith("/") ? tail.substring(1) : tail;
+  }
+
+  /** Zeros up to the next 512-byte block after {@code written} bytes of an entry. */
+  private static void pad(OutputStream out, long written) throws IOException {
+    int rest = (int) (written % TAR_BLOCK);
+    if (rest != 0) {
+      out.write(new byte[TAR_BLOCK - rest]);
+    }
+  }
+
+  /** The destination, which the frames must not close. */
+  private static final class NonClosing extends java.io.FilterOutputStream {
+    NonClosing(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.flush();
+    }
   }
 
   /**

@@ -94,10 +94,19 @@ public final class PgDump {
 
   /**
    * Dumps a database in the custom format, uncompressed (the archive compresses), without owners or
-   * grants (they name roles of this platform), into {@code file}.
+   * grants (they name roles of this platform), its bytes handed to {@code sink} as pg_dump writes
+   * them (to a pipe: its table of contents then carries no data offsets, which only parallel
+   * pg_restore wants).
+   *
+   * @return the bytes pg_dump wrote
    */
-  public void dumpTo(
-      String host, int port, String database, String user, @Nullable String password, Path file)
+  public long dumpInto(
+      String host,
+      int port,
+      String database,
+      String user,
+      @Nullable String password,
+      java.io.OutputStream sink)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(binary.toString());
@@ -110,29 +119,41 @@ public final class PgDump {
             "--host=" + host,
             "--port=" + port,
             "--username=" + user,
-            "--file=" + file,
             "--dbname=" + database));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().remove("PGPASSWORD");
     if (password != null) {
       builder.environment().put("PGPASSWORD", password);
     }
     builder.environment().put("PGCONNECT_TIMEOUT", "30");
+    java.io.File errors = java.io.File.createTempFile("pg_dump", ".err");
+    builder.redirectError(errors);
     Process process = builder.start();
-    String output;
+    long bytes;
     try (InputStream in = process.getInputStream()) {
-      output = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
-      in.transferTo(OutputStreamSink.INSTANCE);
+      bytes = in.transferTo(sink);
+    } catch (IOException e) {
+      process.destroyForcibly();
+      throw e;
     }
     try {
       int exit = process.waitFor();
+      String output =
+          new String(java.nio.file.Files.readAllBytes(errors.toPath()), StandardCharsets.UTF_8);
       if (exit != 0) {
-        throw new ExportFailed("pg_dump failed (exit " + exit + "): " + output.strip());
+        throw new ExportFailed(
+            "pg_dump failed (exit "
+                + exit
+                + "): "
+                + (output.length() > 4000 ? output.substring(0, 4000) : output).strip());
       }
+      return bytes;
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new ExportFailed("the dump was interrupted");
+    } finally {
+      java.nio.file.Files.deleteIfExists(errors.toPath());
     }
   }
 
@@ -154,17 +175,6 @@ public final class PgDump {
       Thread.currentThread().interrupt();
       throw new ExportFailed("interrupted");
     }
-  }
-
-  /** Where pg_dump's output past the first 64 KiB goes. */
-  private static final class OutputStreamSink extends java.io.OutputStream {
-    static final OutputStreamSink INSTANCE = new OutputStreamSink();
-
-    @Override
-    public void write(int b) {}
-
-    @Override
-    public void write(byte[] b, int off, int len) {}
   }
 
   static Optional<Path> onPath(Map<String, String> environment) {

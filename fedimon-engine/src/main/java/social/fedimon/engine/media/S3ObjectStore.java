@@ -188,18 +188,8 @@ public final class S3ObjectStore implements ObjectStore {
    * days at most).
    */
   public URI presignGet(String key, java.time.Duration validity) {
-    software.amazon.awssdk.services.s3.presigner.S3Presigner.Builder builder =
-        software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
-            .region(Region.of(settings.region()))
-            .credentialsProvider(credentials(settings))
-            .serviceConfiguration(
-                software.amazon.awssdk.services.s3.S3Configuration.builder()
-                    .pathStyleAccessEnabled(settings.pathStyle())
-                    .build());
-    if (settings.endpoint() != null) {
-      builder.endpointOverride(settings.endpoint());
-    }
-    try (software.amazon.awssdk.services.s3.presigner.S3Presigner presigner = builder.build()) {
+    software.amazon.awssdk.services.s3.presigner.S3Presigner presigner = presigner();
+    try {
       return presigner
           .presignGetObject(
               r ->
@@ -210,6 +200,29 @@ public final class S3ObjectStore implements ObjectStore {
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Built once per store: building one costs milliseconds, a manifest signs thousands of URLs. */
+  private software.amazon.awssdk.services.s3.presigner.@org.jspecify.annotations.Nullable
+      S3Presigner
+      presigner;
+
+  private synchronized software.amazon.awssdk.services.s3.presigner.S3Presigner presigner() {
+    if (presigner == null) {
+      software.amazon.awssdk.services.s3.presigner.S3Presigner.Builder builder =
+          software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
+              .region(Region.of(settings.region()))
+              .credentialsProvider(credentials(settings))
+              .serviceConfiguration(
+                  software.amazon.awssdk.services.s3.S3Configuration.builder()
+                      .pathStyleAccessEnabled(settings.pathStyle())
+                      .build());
+      if (settings.endpoint() != null) {
+        builder.endpointOverride(settings.endpoint());
+      }
+      presigner = builder.build();
+    }
+    return presigner;
   }
 
   /** Creates the bucket when it does not exist yet (for stores we run ourselves). */
@@ -444,6 +457,10 @@ public final class S3ObjectStore implements ObjectStore {
     java.util.concurrent.CompletableFuture<S3Client> future;
     synchronized (this) {
       future = building;
+      if (presigner != null) {
+        presigner.close();
+        presigner = null;
+      }
     }
     if (future != null) {
       // closed now if built, else as soon as its thread has built it (a failed build: nothing)
