@@ -274,11 +274,14 @@ public class ExportOut implements TaskKind {
             ? properties.linkLifetime()
             : PRESIGN_MAX;
     try (ObjectStore media = migrateIn.mediaStore(instance.id())) {
-      if (!(media instanceof S3ObjectStore s3)
-          || s3.list("").noneMatch(o -> !o.key().startsWith(".fedimon/"))) {
+      if (!(media instanceof S3ObjectStore s3)) {
         return null;
       }
+      // one listing (S3Proxy's filesystem backend takes seconds for a few thousand objects)
       byte[] manifest = MediaManifest.write(s3, validity, clock.instant());
+      if (MediaManifest.read(new java.io.ByteArrayInputStream(manifest)).isEmpty()) {
+        return null;
+      }
       store.put(manifestKey(task.id()), manifest, "application/json");
       if (!(store instanceof S3ObjectStore platform)) {
         return null;
