@@ -44,7 +44,10 @@ import social.fedimon.engine.BackupRejected;
  * holder's process (and so its connection) dies.
  */
 @Component
-public class TaskRunner implements DisposableBean {
+public class TaskRunner
+    implements DisposableBean,
+        org.springframework.context.ApplicationListener<
+            org.springframework.context.event.ContextClosedEvent> {
 
   private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
 
@@ -83,6 +86,17 @@ public class TaskRunner implements DisposableBean {
     this.node = nodeName();
     long period = properties.progressInterval().toMillis();
     ticker.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Set when the server begins to stop: a step that fails from then on was interrupted by the stop
+   * (whatever the engine made of the interrupt), and runs again on the next node to start.
+   */
+  private volatile boolean stopping;
+
+  @Override
+  public void onApplicationEvent(org.springframework.context.event.ContextClosedEvent event) {
+    stopping = true;
   }
 
   /** This node's name in the task rows: host and process. */
@@ -200,6 +214,16 @@ public class TaskRunner implements DisposableBean {
     }
     if (context.cancelled() || e instanceof StepContext.TaskCancelled) {
       return cancelNow(kind, store.find(id).orElseThrow());
+    }
+    if (stopping) {
+      log.info(
+          "task {}: step {} stopped with the server; it runs again on the next node",
+          id,
+          step.name());
+      if (store.retryLater(task, runId, "the server stopped")) {
+        store.event(id, step.name(), "stopped with the server; it starts again on the next node");
+      }
+      return later(Duration.ZERO);
     }
     String code;
     String message;

@@ -99,7 +99,9 @@ class ScheduledMigrationTest {
               admin,
               presyncTask,
               Duration.ofSeconds(30),
-              t -> t.path("result").path("syncs").asLong() >= 1);
+              t ->
+                  t.path("result").path("syncs").asLong() >= 1
+                      && "waiting".equals(t.get("state").asText()));
       assertThat(synced.get("state").asText()).isEqualTo("waiting");
       assertThat(synced.at("/result/filesMoved").asLong()).isEqualTo(20);
       assertThat(synced.at("/result/bytesMoved").asLong()).isEqualTo(20 * 5000L);
