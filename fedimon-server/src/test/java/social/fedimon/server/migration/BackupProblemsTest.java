@@ -44,7 +44,7 @@ class BackupProblemsTest {
   }
 
   @Test
-  void aLockedArchiveWaitsForItsPasswordAndAWrongOneIsSaidSo() {
+  void aLockedArchiveWaitsForItsPasswordAndAWrongOneIsSaidSo() throws Exception {
     String admin = platform.account(node, "admin@example.social");
     JsonNode filed =
         platform
@@ -52,7 +52,18 @@ class BackupProblemsTest {
             .json();
     String instance = filed.get("id").asText();
     String task = filed.get("tasks").get(0).get("id").asText();
-    platform.call(node, "PUT", "/api/v1/instances/" + instance + "/backup", admin, locked);
+    // as curl --data-binary sends it: a form's content type, which the body is not
+    java.net.http.HttpResponse<String> put =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        node.base().resolve("/api/v1/instances/" + instance + "/backup"))
+                    .header("Authorization", "Bearer " + admin)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofFile(locked))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
 
     JsonNode failed = awaitEnd(admin, task);
     assertThat(failed.get("state").asText()).isEqualTo("failed");
