@@ -129,7 +129,9 @@ public class MediaPresync implements TaskKind {
         untilDate.compareTo(properties.presyncInterval()) < 0
             ? untilDate
             : properties.presyncInterval();
-    context.result(summary(instance, totals, clock.instant().plus(next)));
+    // read again: the database's archive may have arrived during the sync
+    Instance now = instances.find(instance.id()).orElse(instance);
+    context.result(summary(now, totals, clock.instant().plus(next)));
     return StepOutcome.waitFor(List.of("date"), next);
   }
 
