@@ -111,6 +111,9 @@ public final class MediaManifest {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException(
           "the media manifest is not valid JSON: " + e.getOriginalMessage());
+    } catch (java.io.CharConversionException | java.nio.charset.CharacterCodingException e) {
+      // bytes that look like UTF-16 or UTF-32 gone wrong: a manifest is UTF-8 JSON
+      throw new IllegalArgumentException("the media manifest is not UTF-8 JSON: " + e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
