@@ -76,7 +76,10 @@ public class ExportOut implements TaskKind {
     this.json = json;
     this.clock = clock;
     this.steps =
-        List.of(step("dump", this::dump), step("verify", this::verify), step("offer", this::offer));
+        List.of(
+            Step.of("dump", this::dump),
+            Step.of("verify", this::verify),
+            Step.of("offer", this::offer));
   }
 
   @Override
@@ -312,24 +315,5 @@ public class ExportOut implements TaskKind {
       throw new TaskProblem("invalid-request", message);
     }
     return value;
-  }
-
-  private static Step step(String name, Body body) {
-    return new Step() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public StepOutcome run(StepContext context) throws Exception {
-        return body.run(context);
-      }
-    };
-  }
-
-  @FunctionalInterface
-  private interface Body {
-    StepOutcome run(StepContext context) throws Exception;
   }
 }

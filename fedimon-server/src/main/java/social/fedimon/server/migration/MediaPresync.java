@@ -64,18 +64,7 @@ public class MediaPresync implements TaskKind {
 
   @Override
   public List<Step> steps() {
-    return List.of(
-        new Step() {
-          @Override
-          public String name() {
-            return "sync";
-          }
-
-          @Override
-          public StepOutcome run(StepContext context) {
-            return sync(context);
-          }
-        });
+    return List.of(Step.of("sync", this::sync));
   }
 
   private StepOutcome sync(StepContext context) {

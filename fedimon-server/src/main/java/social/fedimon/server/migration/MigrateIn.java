@@ -108,14 +108,14 @@ public class MigrateIn implements TaskKind {
     this.json = json;
     this.steps =
         List.of(
-            step("receive", this::receive),
-            step("inspect", this::inspect),
-            step("wait", this::waitForGo),
-            step("create-database", this::createDatabase),
-            step("restore", this::restore),
-            step("media", this::media),
-            step("env", this::env),
-            step("ready", this::ready));
+            Step.of("receive", this::receive),
+            Step.of("inspect", this::inspect),
+            Step.of("wait", this::waitForGo),
+            Step.of("create-database", this::createDatabase),
+            Step.of("restore", this::restore),
+            Step.of("media", this::media),
+            Step.of("env", this::env),
+            Step.of("ready", this::ready));
   }
 
   @Override
@@ -567,24 +567,5 @@ public class MigrateIn implements TaskKind {
 
   private static String envContext(UUID instance) {
     return "env:" + instance;
-  }
-
-  private static Step step(String name, StepBody body) {
-    return new Step() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public StepOutcome run(StepContext context) throws Exception {
-        return body.run(context);
-      }
-    };
-  }
-
-  @FunctionalInterface
-  private interface StepBody {
-    StepOutcome run(StepContext context) throws Exception;
   }
 }

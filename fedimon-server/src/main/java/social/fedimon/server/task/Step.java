@@ -17,4 +17,25 @@ public interface Step {
    * @throws Exception anything else is transient: the step runs again later, with backoff
    */
   StepOutcome run(StepContext context) throws Exception;
+
+  /** The body of a step, as a lambda can give it. */
+  @FunctionalInterface
+  interface Body {
+    StepOutcome run(StepContext context) throws Exception;
+  }
+
+  /** A step of that name running {@code body}. */
+  static Step of(String name, Body body) {
+    return new Step() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public StepOutcome run(StepContext context) throws Exception {
+        return body.run(context);
+      }
+    };
+  }
 }
