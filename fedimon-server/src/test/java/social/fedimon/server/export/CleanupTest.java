@@ -4,19 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import social.fedimon.engine.media.ObjectStore;
 import social.fedimon.engine.media.S3ObjectStore;
 import social.fedimon.engine.media.S3Settings;
 import social.fedimon.engine.media.StoredObject;
 import social.fedimon.engine.testing.InstanceTree;
+import social.fedimon.server.instance.InstanceStore;
 import social.fedimon.server.testing.Backups;
 import social.fedimon.server.testing.Platform;
+import social.fedimon.server.testing.TestClock;
 
 /**
  * What is kept only for a while goes: the archive a migration restored, once the retention window
@@ -34,9 +40,9 @@ class CleanupTest {
     platform = new Platform("cleanup");
     node =
         platform.start(
-            "--fedimon.exports.link-lifetime=3s",
-            "--fedimon.exports.backup-retention=1s",
-            "--fedimon.tasks.cleanup-interval=1s");
+            TestClock.ARGUMENT,
+            "--fedimon.exports.link-lifetime=1h",
+            "--fedimon.exports.backup-retention=2h");
   }
 
   @AfterAll
@@ -75,11 +81,14 @@ class CleanupTest {
         .anyMatch(key -> key.endsWith("/export.tar.zst"))
         .anyMatch(key -> key.endsWith("/media-manifest.json"));
 
-    Instant end = Instant.now().plusSeconds(30);
-    while (Instant.now().isBefore(end)
-        && !(objects("exports/").isEmpty() && objects("backups/").isEmpty())) {
-      Thread.sleep(200);
-    }
+    // within the retention and the link's life, the cleanup keeps both
+    ConfigurableApplicationContext context = Objects.requireNonNull(node.context());
+    cleanUp(context);
+    assertThat(objects("backups/")).hasSize(1);
+    assertThat(objects("exports/")).isNotEmpty();
+
+    context.getBean(TestClock.Shifted.class).advance(Duration.ofHours(3));
+    cleanUp(context);
     assertThat(objects("backups/")).as("the restored archive").isEmpty();
     assertThat(objects("exports/")).as("the expired export").isEmpty();
     // the report stays, and the link says it expired
@@ -98,6 +107,16 @@ class CleanupTest {
                 .call(node, "GET", exported.at("/result/downloadUrl").asText(), admin, null)
                 .status())
         .isEqualTo(410);
+  }
+
+  /** The cleanup's run, as its recurring task makes it (its own schedule is every 10 minutes). */
+  private static void cleanUp(ConfigurableApplicationContext context) {
+    Cleanup.run(
+        context.getBean(ExportProperties.class),
+        context.getBean(JdbcClient.class),
+        context.getBean(ObjectStore.class),
+        context.getBean(InstanceStore.class),
+        context.getBean(Clock.class));
   }
 
   private static List<StoredObject> objects(String prefix) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import social.fedimon.engine.testing.MastodonDatabase;
 import social.fedimon.engine.testing.Tools;
 import social.fedimon.server.testing.Backups;
 import social.fedimon.server.testing.Platform;
+import social.fedimon.server.testing.TestClock;
 
 /**
  * "Request an Export Archive" through the API: the archive is checked before it is offered, the
@@ -51,7 +53,7 @@ class ExportApiTest {
     archive = Backups.instanceArchive("export", source);
     work = archive.getParent();
     platform = new Platform("export");
-    node = platform.start("--fedimon.exports.link-lifetime=20s");
+    node = platform.start(TestClock.ARGUMENT, "--fedimon.exports.link-lifetime=20s");
     admin = platform.account(node, "admin@example.social");
     operator = platform.account(node, Platform.OPERATOR);
     Platform.Migration migration = platform.migrate(node, admin, operator, archive);
@@ -123,7 +125,9 @@ class ExportApiTest {
     }
 
     // the link stops working when it expires
-    Thread.sleep(Math.max(0, Duration.between(Instant.now(), expires).toMillis() + 500));
+    Objects.requireNonNull(node.context())
+        .getBean(TestClock.Shifted.class)
+        .advance(Duration.ofSeconds(21));
     HttpResponse<Path> late = download(admin, result, work.resolve("late"));
     assertThat(late.statusCode()).isEqualTo(410);
   }

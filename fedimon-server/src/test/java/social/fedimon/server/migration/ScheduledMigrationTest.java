@@ -125,7 +125,8 @@ class ScheduledMigrationTest {
               Duration.ofSeconds(30),
               t ->
                   "wait".equals(t.get("step").asText())
-                      && "waiting".equals(t.get("state").asText()));
+                      && "waiting".equals(t.get("state").asText())
+                      && "[\"date\"]".equals(t.get("waitingFor").toString()));
       assertThat(held.get("waitingFor").toString()).isEqualTo("[\"date\"]");
 
       JsonNode done =

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -151,29 +150,49 @@ public final class Platform implements AutoCloseable {
       args.set(1, "--fedimon.data-dir=" + folder);
       command.addAll(args);
       command.addAll(Arrays.asList(extra));
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(folder.resolve("console.log").toFile())
-              .start();
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       forked.add(process);
       Node node = new Node(URI.create("http://127.0.0.1:" + port), null);
-      Instant end = Instant.now().plus(Duration.ofSeconds(90));
-      while (Instant.now().isBefore(end)) {
-        if (!process.isAlive()) {
-          throw new AssertionError(
-              "the forked node stopped: " + Files.readString(folder.resolve("console.log")));
-        }
-        try {
-          if (call(node, "GET", "/actuator/health", null, null).status() == 200) {
-            return new Forked(node, process);
-          }
-        } catch (UncheckedIOException e) {
-          // not listening yet
-        }
-        Thread.sleep(200);
+      // its console is copied to a file; the banner says when it serves
+      java.util.concurrent.CompletableFuture<Boolean> serving =
+          new java.util.concurrent.CompletableFuture<>();
+      Thread copier =
+          new Thread(
+              () -> {
+                try (var in =
+                        new java.io.BufferedReader(
+                            new java.io.InputStreamReader(
+                                process.getInputStream(),
+                                java.nio.charset.StandardCharsets.UTF_8));
+                    var out = Files.newBufferedWriter(folder.resolve("console.log"))) {
+                  String line;
+                  while ((line = in.readLine()) != null) {
+                    out.write(line);
+                    out.newLine();
+                    out.flush();
+                    if (line.contains(SERVING)) {
+                      serving.complete(true);
+                    }
+                  }
+                } catch (IOException e) {
+                  // the process is gone
+                }
+                serving.complete(false);
+              },
+              "forked-console");
+      copier.setDaemon(true);
+      copier.start();
+      Boolean up;
+      try {
+        up = serving.get(90, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        up = false;
       }
-      throw new AssertionError("the forked node did not answer in 90 s");
+      if (up) {
+        return new Forked(node, process);
+      }
+      throw new AssertionError(
+          "the forked node did not start: " + Files.readString(folder.resolve("console.log")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -181,6 +200,9 @@ public final class Platform implements AutoCloseable {
       throw new IllegalStateException(e);
     }
   }
+
+  /** What the start-up banner prints last, once the server serves. */
+  private static final String SERVING = "Press Ctrl-C to stop.";
 
   /** A node in a JVM of its own. */
   public record Forked(Node node, Process process) {}
@@ -384,25 +406,105 @@ public final class Platform implements AutoCloseable {
     }
   }
 
-  /** Polls the task until {@code until} holds; fails after {@code timeout}. */
+  /**
+   * Follows the task's event stream until a state of it satisfies {@code until} (the stream sends
+   * the task when it is opened and at each change, and ends with the task); fails after {@code
+   * timeout}.
+   */
   public JsonNode awaitTask(
       Node node, String token, String taskId, Duration timeout, Predicate<JsonNode> until) {
-    Instant end = Instant.now().plus(timeout);
-    JsonNode task = null;
-    while (Instant.now().isBefore(end)) {
-      Answer answer = call(node, "GET", "/api/v1/tasks/" + taskId, token, null);
-      task = answer.json();
-      if (answer.status() == 200 && until.test(task)) {
-        return task;
+    java.util.concurrent.atomic.AtomicReference<JsonNode> last =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.CompletableFuture<JsonNode> found =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              while (true) {
+                for (JsonNode task : taskEvents(node, token, taskId)) {
+                  last.set(task);
+                  if (until.test(task)) {
+                    return task;
+                  }
+                }
+                JsonNode ended = call(node, "GET", "/api/v1/tasks/" + taskId, token, null).json();
+                last.set(ended);
+                if (until.test(ended)) {
+                  return ended;
+                }
+                if (ended.path("state").asText().matches("succeeded|failed|cancelled")) {
+                  throw new AssertionError("the task ended without getting there: " + ended);
+                }
+                // the stream ended for another reason (its lifetime): follow it again
+              }
+            });
+    try {
+      return found.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      found.cancel(true);
+      throw new AssertionError(
+          "the task did not get there in " + timeout + "; it is: " + last.get());
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof AssertionError failed) {
+        throw failed;
       }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
-    throw new AssertionError("the task did not get there in " + timeout + "; it is: " + task);
+  }
+
+  /** The task states its event stream sends, as they come. */
+  private Iterable<JsonNode> taskEvents(Node node, String token, String task) {
+    HttpRequest request =
+        HttpRequest.newBuilder(node.base().resolve("/api/v1/tasks/" + task + "/events"))
+            .header("Authorization", "Bearer " + token)
+            .header("Accept", "text/event-stream")
+            .build();
+    try {
+      HttpResponse<Stream<String>> response =
+          http.send(request, HttpResponse.BodyHandlers.ofLines());
+      if (response.statusCode() != 200) {
+        throw new AssertionError("events: " + response.statusCode());
+      }
+      java.util.Iterator<String> lines = response.body().iterator();
+      return () ->
+          new java.util.Iterator<>() {
+            JsonNode next;
+            String event = "message";
+
+            @Override
+            public boolean hasNext() {
+              while (next == null && lines.hasNext()) {
+                String line = lines.next();
+                if (line.startsWith("event:")) {
+                  event = line.substring(6).strip();
+                } else if (line.startsWith("data:") && event.equals("task")) {
+                  try {
+                    next = json.readTree(line.substring(5).strip());
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                } else if (line.isEmpty()) {
+                  event = "message";
+                }
+              }
+              return next != null;
+            }
+
+            @Override
+            public JsonNode next() {
+              hasNext();
+              JsonNode value = next;
+              next = null;
+              return value;
+            }
+          };
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   public static UUID uuid(JsonNode node) {
