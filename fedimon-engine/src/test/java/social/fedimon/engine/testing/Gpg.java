@@ -16,16 +16,20 @@ public final class Gpg {
   private Gpg() {}
 
   /**
-   * A GnuPG home of its own under {@code dir} holding an unprotected key for {@value #ADMIN}, whose
-   * secret key is exported to {@code dir/admin.key}.
+   * A GnuPG home of its own holding an unprotected key for {@value #ADMIN}, whose secret key is
+   * exported to {@code dir/admin.key}. The home is a fresh directory under the system's temporary
+   * directory, not under {@code dir}: gpg-agent's socket lives in it, and a socket's path has at
+   * most 107 bytes (a checkout under a longer path, as CI's, made the agent fail to start).
    *
    * @return the environment gpg runs with to use that home
    */
   public static Map<String, String> homeWithAdminKey(Path dir) {
     Tools.require("gpg");
     try {
-      Path home = Files.createDirectories(dir.resolve("gnupg"));
-      Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+      Path home =
+          Files.createTempDirectory(
+              "gnupg",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       Map<String, String> gpg = Map.of("GNUPGHOME", home.toString());
       Tools.sh(
           dir,

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What a running step knows and may do: its task, its checkpoint, its progress, its log, and
  * whether it was asked to stop. A step that blocks where an interrupt does not reach (a JDBC
- * statement, a socket) registers an {@link #onCancel} hook that unblocks it.
+ * statement, a socket) registers an {@link #onCancel} hook that unblocks it; the hooks run on a
+ * cancel, when the step is lost to another node, and when the server stops.
  */
 public final class StepContext {
 
@@ -27,6 +28,7 @@ public final class StepContext {
   private final List<Runnable> cancelHooks = new CopyOnWriteArrayList<>();
   private volatile boolean cancelled;
   private volatile boolean lost;
+  private volatile boolean halted;
   private @Nullable JsonNode checkpoint;
 
   // progress, read by the runner's ticker at a bounded rate
@@ -140,9 +142,12 @@ public final class StepContext {
 
   // --- stopping
 
-  /** Whether the task was asked to stop (or lost to another node): the step should end now. */
+  /**
+   * Whether the step should end now: the task was cancelled, lost to another node, or the server is
+   * stopping.
+   */
   public boolean stopping() {
-    return cancelled || lost;
+    return cancelled || lost || halted;
   }
 
   /** Throws if the step should stop; call between units of work. */
@@ -152,6 +157,9 @@ public final class StepContext {
     }
     if (lost) {
       throw lostStep();
+    }
+    if (halted) {
+      throw new Halted();
     }
   }
 
@@ -187,6 +195,15 @@ public final class StepContext {
     stopWork();
   }
 
+  /** The server stops: the step ends now and runs again on the next node. */
+  void halt() {
+    if (halted) {
+      return;
+    }
+    halted = true;
+    stopWork();
+  }
+
   void lose() {
     if (lost) {
       return;
@@ -217,6 +234,15 @@ public final class StepContext {
 
     TaskCancelled() {
       super("the task was cancelled");
+    }
+  }
+
+  /** The server stopped while this step ran; it runs again on the next node. */
+  public static final class Halted extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Halted() {
+      super("the server is stopping");
     }
   }
 

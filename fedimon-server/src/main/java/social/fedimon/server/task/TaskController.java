@@ -6,10 +6,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -41,11 +44,26 @@ class TaskController implements DisposableBean {
   private final TaskStore store;
   private final TaskService service;
   private final ObjectMapper json;
+
+  /** Says when each stream looks again; the looking and sending is done by {@link #senders}. */
   private final ScheduledExecutorService poller =
       Executors.newScheduledThreadPool(
           1,
           r -> {
             Thread thread = new Thread(r, "task-events");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  /**
+   * Sends to the streams. A write blocks while the client does not read (its socket is full), so
+   * each stream sends on a thread of its own while it has something to send: a client that stopped
+   * reading holds one thread until the server's write timeout, never the other streams.
+   */
+  private final ExecutorService senders =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread thread = new Thread(r, "task-events-send");
             thread.setDaemon(true);
             return thread;
           });
@@ -133,15 +151,35 @@ class TaskController implements DisposableBean {
               cancel(future);
             }
           } catch (IOException | IllegalStateException e) {
-            // the client went away
+            // the client went away: the container ends the request (the emitter's documentation
+            // says not to complete it after a failed send)
             cancel(future);
           } catch (RuntimeException e) {
             emitter.completeWithError(e);
             cancel(future);
           }
         };
+    AtomicBoolean sending = new AtomicBoolean();
+    Runnable look =
+        () -> {
+          if (!sending.compareAndSet(false, true)) {
+            return; // the last send is still blocked: skip this look
+          }
+          try {
+            senders.execute(
+                () -> {
+                  try {
+                    send.run();
+                  } finally {
+                    sending.set(false);
+                  }
+                });
+          } catch (RejectedExecutionException e) {
+            sending.set(false); // stopping
+          }
+        };
     future.set(
-        poller.scheduleWithFixedDelay(send, 0, EVENT_POLL.toMillis(), TimeUnit.MILLISECONDS));
+        poller.scheduleWithFixedDelay(look, 0, EVENT_POLL.toMillis(), TimeUnit.MILLISECONDS));
     emitter.onCompletion(() -> cancel(future));
     emitter.onTimeout(() -> cancel(future));
     emitter.onError(e -> cancel(future));
@@ -162,5 +200,6 @@ class TaskController implements DisposableBean {
   @Override
   public void destroy() {
     poller.shutdownNow();
+    senders.shutdownNow();
   }
 }

@@ -89,14 +89,21 @@ public class TaskRunner
   }
 
   /**
-   * Set when the server begins to stop: a step that fails from then on was interrupted by the stop
-   * (whatever the engine made of the interrupt), and runs again on the next node to start.
+   * Set when the server begins to stop: running steps are halted (their hooks unblock what an
+   * interrupt does not reach, such as a JDBC statement), no step starts, and a step that fails from
+   * then on was stopped by the stop (whatever the engine made of the interrupt): it runs again on
+   * the next node to start. Halting at once, rather than letting a restore of hours run out its
+   * course, is what makes a deploy quick; the step's checkpoint says how much is redone.
    */
   private volatile boolean stopping;
 
   @Override
   public void onApplicationEvent(org.springframework.context.event.ContextClosedEvent event) {
     stopping = true;
+    for (Running here : running.values()) {
+      log.info("task {}: the server stops; halting its step", here.context.taskId());
+      here.context.halt();
+    }
   }
 
   /** This node's name in the task rows: host and process. */
@@ -159,10 +166,18 @@ public class TaskRunner
         store.succeeded(task, runId, task.result());
         return done();
       }
+      if (stopping) {
+        // between two steps: the next node begins the next one
+        store.handBack(task, runId);
+        return later(Duration.ZERO);
+      }
       Step step = kind.steps().get(task.stepIndex());
       StepContext context = new StepContext(task, runId, store, Thread.currentThread());
       Running here = new Running(context, clock.instant());
       running.put(id, here);
+      if (stopping) {
+        context.halt(); // the stop began while this step was being set up
+      }
       StepOutcome outcome;
       try {
         if (waitedFor != null) {

@@ -208,6 +208,19 @@ public class TaskStore {
         == 1;
   }
 
+  /** This node lets the task go between two steps (it stops): the next node goes on with it. */
+  public boolean handBack(Task task, UUID runId) {
+    task.state().to(TaskState.QUEUED);
+    return jdbc.sql(
+                "UPDATE task SET state = 'queued', run_id = NULL, run_node = NULL, updated_at = :now"
+                    + " WHERE id = :id AND run_id = :run AND state = 'running'")
+            .param("now", now())
+            .param("id", task.id())
+            .param("run", runId)
+            .update()
+        == 1;
+  }
+
   /** A permanent problem: the task stops with it. */
   public boolean failed(Task task, UUID runId, String code, String message) {
     task.state().to(TaskState.FAILED);

@@ -419,10 +419,14 @@ public final class Platform implements AutoCloseable {
         java.util.concurrent.CompletableFuture.supplyAsync(
             () -> {
               while (true) {
-                for (JsonNode task : taskEvents(node, token, taskId)) {
-                  last.set(task);
-                  if (until.test(task)) {
-                    return task;
+                // the stream is closed once read: a client that stops reading an open stream
+                // leaves the server writing into a full socket
+                try (Stream<String> lines = eventLines(node, token, taskId)) {
+                  for (JsonNode task : taskEvents(lines)) {
+                    last.set(task);
+                    if (until.test(task)) {
+                      return task;
+                    }
                   }
                 }
                 JsonNode ended = call(node, "GET", "/api/v1/tasks/" + taskId, token, null).json();
@@ -441,7 +445,14 @@ public final class Platform implements AutoCloseable {
     } catch (java.util.concurrent.TimeoutException e) {
       found.cancel(true);
       throw new AssertionError(
-          "the task did not get there in " + timeout + "; it is: " + last.get());
+          "the task did not get there in "
+              + timeout
+              + "; its event stream last sent: "
+              + last.get()
+              + "; a GET says: "
+              + call(node, "GET", "/api/v1/tasks/" + taskId, token, null).body()
+              + "\n"
+              + threads("task-events"));
     } catch (java.util.concurrent.ExecutionException e) {
       if (e.getCause() instanceof AssertionError failed) {
         throw failed;
@@ -453,8 +464,24 @@ public final class Platform implements AutoCloseable {
     }
   }
 
-  /** The task states its event stream sends, as they come. */
-  private Iterable<JsonNode> taskEvents(Node node, String token, String task) {
+  /** The stacks of this JVM's threads whose names start with {@code prefix}: what they wait on. */
+  private static String threads(String prefix) {
+    StringBuilder out = new StringBuilder();
+    Thread.getAllStackTraces()
+        .forEach(
+            (thread, stack) -> {
+              if (thread.getName().startsWith(prefix)) {
+                out.append(thread.getName()).append(' ').append(thread.getState()).append('\n');
+                for (StackTraceElement frame : stack) {
+                  out.append("    at ").append(frame).append('\n');
+                }
+              }
+            });
+    return out.toString();
+  }
+
+  /** The lines of a task's event stream, as they come. */
+  private Stream<String> eventLines(Node node, String token, String task) {
     HttpRequest request =
         HttpRequest.newBuilder(node.base().resolve("/api/v1/tasks/" + task + "/events"))
             .header("Authorization", "Bearer " + token)
@@ -464,47 +491,53 @@ public final class Platform implements AutoCloseable {
       HttpResponse<Stream<String>> response =
           http.send(request, HttpResponse.BodyHandlers.ofLines());
       if (response.statusCode() != 200) {
+        response.body().close();
         throw new AssertionError("events: " + response.statusCode());
       }
-      java.util.Iterator<String> lines = response.body().iterator();
-      return () ->
-          new java.util.Iterator<>() {
-            JsonNode next;
-            String event = "message";
-
-            @Override
-            public boolean hasNext() {
-              while (next == null && lines.hasNext()) {
-                String line = lines.next();
-                if (line.startsWith("event:")) {
-                  event = line.substring(6).strip();
-                } else if (line.startsWith("data:") && event.equals("task")) {
-                  try {
-                    next = json.readTree(line.substring(5).strip());
-                  } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                  }
-                } else if (line.isEmpty()) {
-                  event = "message";
-                }
-              }
-              return next != null;
-            }
-
-            @Override
-            public JsonNode next() {
-              hasNext();
-              JsonNode value = next;
-              next = null;
-              return value;
-            }
-          };
+      return response.body();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The task states in an event stream's lines. */
+  private Iterable<JsonNode> taskEvents(Stream<String> stream) {
+    java.util.Iterator<String> lines = stream.iterator();
+    return () ->
+        new java.util.Iterator<>() {
+          JsonNode next;
+          String event = "message";
+
+          @Override
+          public boolean hasNext() {
+            while (next == null && lines.hasNext()) {
+              String line = lines.next();
+              if (line.startsWith("event:")) {
+                event = line.substring(6).strip();
+              } else if (line.startsWith("data:") && event.equals("task")) {
+                try {
+                  next = json.readTree(line.substring(5).strip());
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              } else if (line.isEmpty()) {
+                event = "message";
+              }
+            }
+            return next != null;
+          }
+
+          @Override
+          public JsonNode next() {
+            hasNext();
+            JsonNode value = next;
+            next = null;
+            return value;
+          }
+        };
   }
 
   public static UUID uuid(JsonNode node) {
