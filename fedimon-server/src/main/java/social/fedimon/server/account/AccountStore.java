@@ -17,8 +17,13 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class AccountStore {
 
-  /** What a stored account is. */
-  public record Account(UUID id, String email, String passwordHash, boolean verified) {}
+  /**
+   * What a stored account is.
+   *
+   * @param language the language of its mails and pages: {@code en} or {@code fr}
+   */
+  public record Account(
+      UUID id, String email, String passwordHash, boolean verified, String language) {}
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -35,15 +40,17 @@ public class AccountStore {
    *
    * @return the secret of its verification link, or empty if the email is taken
    */
-  public Optional<String> create(String email, String passwordHash) {
+  public Optional<String> create(String email, String passwordHash, String language) {
     String secret = newSecret();
     int rows =
         jdbc.sql(
-                "INSERT INTO account (id, email, password_hash, verify_hash, created_at)"
-                    + " VALUES (:id, :email, :hash, :verify, :now) ON CONFLICT (email) DO NOTHING")
+                "INSERT INTO account (id, email, password_hash, verify_hash, created_at, language)"
+                    + " VALUES (:id, :email, :hash, :verify, :now, :language)"
+                    + " ON CONFLICT (email) DO NOTHING")
             .param("id", UUID.randomUUID())
             .param("email", email)
             .param("hash", passwordHash)
+            .param("language", language)
             .param("verify", sha256(secret))
             .param("now", now())
             .update();
@@ -51,18 +58,36 @@ public class AccountStore {
   }
 
   public Optional<Account> byEmail(String email) {
-    return jdbc.sql(
-            "SELECT id, email, password_hash, verified_at IS NOT NULL AS verified FROM account"
-                + " WHERE email = :email")
+    return jdbc.sql("SELECT " + COLUMNS + " FROM account a WHERE email = :email")
         .param("email", email)
-        .query(
-            (rs, row) ->
-                new Account(
-                    rs.getObject("id", UUID.class),
-                    rs.getString("email"),
-                    rs.getString("password_hash"),
-                    rs.getBoolean("verified")))
+        .query(AccountStore::account)
         .optional();
+  }
+
+  public Optional<Account> byId(UUID id) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM account a WHERE id = :id")
+        .param("id", id)
+        .query(AccountStore::account)
+        .optional();
+  }
+
+  public void language(UUID id, String language) {
+    jdbc.sql("UPDATE account SET language = :language WHERE id = :id")
+        .param("language", language)
+        .param("id", id)
+        .update();
+  }
+
+  private static final String COLUMNS =
+      "a.id, a.email, a.password_hash, a.verified_at IS NOT NULL AS verified, a.language";
+
+  private static Account account(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+    return new Account(
+        rs.getObject("id", UUID.class),
+        rs.getString("email"),
+        rs.getString("password_hash"),
+        rs.getBoolean("verified"),
+        rs.getString("language"));
   }
 
   /** Follows a verification link; false if it is unknown or was used. */
@@ -96,16 +121,11 @@ public class AccountStore {
     return jdbc.sql(
             "UPDATE access_token t SET last_used_at = :now FROM account a"
                 + " WHERE t.token_hash = :hash AND a.id = t.account_id"
-                + " RETURNING a.id, a.email, a.password_hash, a.verified_at IS NOT NULL AS verified")
+                + " RETURNING "
+                + COLUMNS)
         .param("now", now())
         .param("hash", sha256(secret))
-        .query(
-            (rs, row) ->
-                new Account(
-                    rs.getObject("id", UUID.class),
-                    rs.getString("email"),
-                    rs.getString("password_hash"),
-                    rs.getBoolean("verified")))
+        .query(AccountStore::account)
         .optional();
   }
 

@@ -5,11 +5,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 import social.fedimon.server.api.ApiErrors;
@@ -40,15 +37,7 @@ final class BearerTokenFilter extends OncePerRequestFilter {
       ApiErrors.write(response, HttpStatus.UNAUTHORIZED, "unauthorized", "this token is not valid");
       return;
     }
-    boolean operator = operators.isOperator(account.email());
-    CurrentAccount current = new CurrentAccount(account.id(), account.email(), operator);
-    var authorities =
-        operator
-            ? List.of(
-                new SimpleGrantedAuthority("ROLE_ADMIN"),
-                new SimpleGrantedAuthority("ROLE_OPERATOR"))
-            : List.of(new SimpleGrantedAuthority("ROLE_ADMIN"));
-    var authentication = new UsernamePasswordAuthenticationToken(current, null, authorities);
+    var authentication = PasswordAuthentication.authenticated(account, operators);
     SecurityContextHolder.getContext().setAuthentication(authentication);
     try {
       chain.doFilter(request, response);

@@ -7,4 +7,5 @@ import java.util.UUID;
  *
  * @param operator named in {@code FEDIMON_OPERATORS}
  */
-public record CurrentAccount(UUID id, String email, boolean operator) {}
+public record CurrentAccount(UUID id, String email, boolean operator)
+    implements java.io.Serializable {}

@@ -16,7 +16,7 @@ import social.fedimon.server.api.ApiErrors;
 /**
  * The API takes personal access tokens, no session and no cookie (so no CSRF to guard); sign-up,
  * token creation and the verification link are open; operators' routes need an operator. The
- * console's pages are public for now (its log-in comes with the console).
+ * console's pages take a session made by the log-in form.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -66,10 +66,61 @@ class SecurityConfiguration {
     return http.build();
   }
 
+  /**
+   * The console: a session after log-in (a new one each time), CSRF tokens on every form, the
+   * operator's pages for operators. A content security policy with no inline script or style.
+   */
   @Bean
-  SecurityFilterChain pages(HttpSecurity http) throws Exception {
-    http.authorizeHttpRequests(authorize -> authorize.anyRequest().permitAll())
-        .headers(headers -> headers.frameOptions(frame -> frame.deny()));
+  SecurityFilterChain pages(HttpSecurity http, PasswordAuthentication passwords) throws Exception {
+    http.authenticationProvider(passwords)
+        .authorizeHttpRequests(
+            authorize ->
+                authorize
+                    .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
+                    .permitAll()
+                    .requestMatchers(
+                        "/",
+                        "/signup",
+                        "/login",
+                        "/accounts/verify",
+                        "/css/**",
+                        "/img/**",
+                        "/js/**",
+                        "/webjars/**",
+                        "/favicon.ico",
+                        "/error",
+                        "/actuator/health/**",
+                        "/actuator/info",
+                        "/actuator/prometheus")
+                    .permitAll()
+                    .requestMatchers("/operator/**")
+                    .hasRole("OPERATOR")
+                    .anyRequest()
+                    .authenticated())
+        .formLogin(
+            form ->
+                form.loginPage("/login")
+                    .usernameParameter("email")
+                    .defaultSuccessUrl("/instances", false)
+                    .failureHandler(new LoginFailures()))
+        .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut"))
+        .sessionManagement(s -> s.sessionFixation(f -> f.newSession()))
+        .headers(
+            headers ->
+                headers
+                    .frameOptions(frame -> frame.deny())
+                    .contentSecurityPolicy(
+                        csp ->
+                            csp.policyDirectives(
+                                "default-src 'self'; script-src 'self'; style-src 'self';"
+                                    + " img-src 'self' data:; connect-src 'self';"
+                                    + " frame-ancestors 'none'; form-action 'self';"
+                                    + " base-uri 'none'; object-src 'none'"))
+                    .referrerPolicy(
+                        r ->
+                            r.policy(
+                                org.springframework.security.web.header.writers
+                                    .ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)));
     return http.build();
   }
 }

@@ -36,6 +36,14 @@ public class ApiException extends RuntimeException {
     return new ApiException(HttpStatus.FORBIDDEN, "forbidden", detail);
   }
 
+  /** A rate limit was reached. */
+  public static ApiException tooManyRequests(java.time.Duration wait) {
+    return new ApiException(
+        HttpStatus.TOO_MANY_REQUESTS,
+        "rate-limited",
+        "too many tries: try again in " + Math.max(1, wait.toSeconds()) + " s");
+  }
+
   public HttpStatus status() {
     return status;
   }

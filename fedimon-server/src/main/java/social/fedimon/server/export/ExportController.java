@@ -132,7 +132,7 @@ class ExportController {
   }
 
   /** The export's archive, for its owner, while the link lasts. */
-  @GetMapping(path = "/api/v1/tasks/{id}/download")
+  @GetMapping(path = {"/api/v1/tasks/{id}/download", "/tasks/{id}/download"})
   ResponseEntity<StreamingResponseBody> download(
       @PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account) {
     Task task =

@@ -3,7 +3,6 @@ package social.fedimon.server.home;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import social.fedimon.engine.FedimonVersion;
 
 /** The public home page: what FédiMon is and how moving an instance in works. */
 @Controller
@@ -13,7 +12,6 @@ class HomeController {
 
   @GetMapping("/")
   String home(Model model) {
-    model.addAttribute("version", FedimonVersion.current());
     return VIEW;
   }
 }

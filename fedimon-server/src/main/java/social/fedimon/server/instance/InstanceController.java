@@ -10,9 +10,7 @@ import java.io.InputStream;
 import java.net.IDN;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -44,10 +42,6 @@ import social.fedimon.server.task.TaskView;
  */
 @RestController
 class InstanceController {
-
-  private static final Pattern HOST_LABELS =
-      Pattern.compile(
-          "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]");
 
   /**
    * @param scheduledAt the date of a scheduled migration (media move before it); null: as soon as
@@ -368,18 +362,7 @@ class InstanceController {
   }
 
   static String domain(String given) {
-    String ascii;
-    try {
-      ascii = IDN.toASCII(given.strip(), IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.invalid("localDomain: not a domain name");
-    }
-    if (ascii.endsWith(".")) {
-      ascii = ascii.substring(0, ascii.length() - 1);
-    }
-    if (!HOST_LABELS.matcher(ascii).matches()) {
-      throw ApiException.invalid("localDomain: not a domain name (example.social)");
-    }
-    return ascii;
+    return InstanceRequests.domain(given)
+        .orElseThrow(() -> ApiException.invalid("localDomain: not a domain name (example.social)"));
   }
 }

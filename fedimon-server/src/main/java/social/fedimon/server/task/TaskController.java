@@ -117,7 +117,9 @@ class TaskController implements DisposableBean {
    * Server-sent events: {@code task} (the task JSON) whenever it changes, {@code log} for each line
    * of its log; the stream ends once the task has ended.
    */
-  @GetMapping(path = "/api/v1/tasks/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  @GetMapping(
+      path = {"/api/v1/tasks/{id}/events", "/tasks/{id}/events"},
+      produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter events(@PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account) {
     owned(id, account);
     SseEmitter emitter = new SseEmitter(EVENT_STREAM_LIFE.toMillis());

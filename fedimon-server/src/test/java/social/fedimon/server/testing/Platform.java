@@ -90,7 +90,8 @@ public final class Platform implements AutoCloseable {
           "--fedimon.operators=" + OPERATOR,
           "--db-scheduler.polling-interval=300ms",
           "--fedimon.tasks.progress-interval=200ms",
-          "--fedimon.tasks.wait-recheck=2s");
+          "--fedimon.tasks.wait-recheck=2s",
+          RATE_LIMITS_OFF);
     }
     return List.of(
         "--server.port=0",
@@ -109,8 +110,12 @@ public final class Platform implements AutoCloseable {
         "--db-scheduler.missed-heartbeats-limit=4",
         "--fedimon.tasks.progress-interval=200ms",
         "--fedimon.tasks.retry-backoff=1s",
-        "--fedimon.tasks.wait-recheck=2s");
+        "--fedimon.tasks.wait-recheck=2s",
+        RATE_LIMITS_OFF);
   }
+
+  /** Tests sign many accounts up and in from one address: the limits are a thousand times wider. */
+  public static final String RATE_LIMITS_OFF = "--fedimon.rate-limits.scale=1000";
 
   /** Starts a node in this JVM; each node has a data folder of its own for its logs. */
   public Node start(String... extra) {

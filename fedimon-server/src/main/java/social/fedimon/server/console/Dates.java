@@ -1,0 +1,34 @@
+package social.fedimon.server.console;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+/** Times and sizes as pages show them: {@code ${@dates.utc(t)}}, {@code ${@dates.bytes(n)}}. */
+@Component("dates")
+public class Dates {
+
+  private static final DateTimeFormatter UTC =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+  public String utc(@Nullable Instant at) {
+    return at == null ? "" : UTC.format(at);
+  }
+
+  /** 1.2 GB, 340 MB, 12 kB, 5 B (powers of 1000, as disks are sold). */
+  public String bytes(long n) {
+    String[] units = {"B", "kB", "MB", "GB", "TB"};
+    double value = n;
+    int unit = 0;
+    while (value >= 1000 && unit < units.length - 1) {
+      value /= 1000;
+      unit++;
+    }
+    return unit == 0
+        ? n + " B"
+        : String.format(
+            java.util.Locale.ROOT, value < 10 ? "%.1f %s" : "%.0f %s", value, units[unit]);
+  }
+}

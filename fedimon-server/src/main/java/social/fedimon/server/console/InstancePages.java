@@ -1,0 +1,259 @@
+package social.fedimon.server.console;
+
+import java.net.IDN;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.server.ResponseStatusException;
+import social.fedimon.server.account.CurrentAccount;
+import social.fedimon.server.dns.DnsRecords;
+import social.fedimon.server.export.ExportOut;
+import social.fedimon.server.instance.Instance;
+import social.fedimon.server.instance.InstanceRequests;
+import social.fedimon.server.instance.InstanceStore;
+import social.fedimon.server.migration.MigrateIn;
+import social.fedimon.server.task.Task;
+import social.fedimon.server.task.TaskService;
+import social.fedimon.server.task.TaskState;
+import social.fedimon.server.task.TaskStore;
+
+/**
+ * The admin's pages: the instances, the request form, an instance (its timeline, what to do next,
+ * its DNS records, its tasks), and a task followed live. Another account's instance or task is a
+ * 404, as in the API.
+ */
+@Controller
+class InstancePages {
+
+  /** One milestone of the instance's timeline. */
+  record Milestone(String key, String state, @Nullable Instant at, @Nullable String detail) {}
+
+  private final InstanceStore instances;
+  private final InstanceRequests requests;
+  private final TaskService tasks;
+  private final TaskStore taskStore;
+  private final DnsRecords dns;
+
+  InstancePages(
+      InstanceStore instances,
+      InstanceRequests requests,
+      TaskService tasks,
+      TaskStore taskStore,
+      DnsRecords dns) {
+    this.instances = instances;
+    this.requests = requests;
+    this.tasks = tasks;
+    this.taskStore = taskStore;
+    this.dns = dns;
+  }
+
+  @GetMapping("/instances")
+  String list(@AuthenticationPrincipal CurrentAccount account, Model model) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Instance instance : instances.forAccount(account.id())) {
+      Task migration = migration(instance);
+      rows.add(
+          Map.of(
+              "instance", instance,
+              "domain", IDN.toUnicode(instance.localDomain()),
+              "status", status(instance, migration)));
+    }
+    model.addAttribute("rows", rows);
+    return "instances";
+  }
+
+  @GetMapping("/instances/new")
+  String newRequest(@AuthenticationPrincipal CurrentAccount account, Model model) {
+    model.addAttribute("form", InstanceRequests.Form.blank(account.email()));
+    model.addAttribute("errors", Map.of());
+    return "instance-new";
+  }
+
+  @PostMapping("/instances/new")
+  String file(
+      @ModelAttribute InstanceRequests.Form form,
+      @AuthenticationPrincipal CurrentAccount account,
+      Model model) {
+    Map<String, String> errors = new java.util.LinkedHashMap<>(requests.check(form));
+    if (errors.isEmpty()) {
+      Instance made = requests.file(account.id(), form).orElse(null);
+      if (made != null) {
+        return "redirect:/instances/" + made.id();
+      }
+      errors.put("localDomain", "request.error.taken");
+    }
+    model.addAttribute("form", form);
+    model.addAttribute("errors", errors);
+    return "instance-new";
+  }
+
+  @GetMapping("/instances/{id}")
+  String instance(
+      @PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account, Model model) {
+    Instance instance = owned(id, account);
+    List<Task> all = tasks.forInstance(id);
+    Task migration = migration(instance);
+    String web = requests.webDomain(id).orElse(null);
+    model.addAttribute("instance", instance);
+    model.addAttribute("domain", IDN.toUnicode(instance.localDomain()));
+    model.addAttribute(
+        "punycode", !IDN.toUnicode(instance.localDomain()).equals(instance.localDomain()));
+    model.addAttribute("webDomain", web);
+    model.addAttribute("request", requests.request(id));
+    model.addAttribute("status", status(instance, migration));
+    model.addAttribute("timeline", timeline(instance, migration));
+    model.addAttribute("migration", migration);
+    model.addAttribute("records", dns.expected(instance.localDomain(), web, requests.dnsToken(id)));
+    model.addAttribute("dnsConfigured", dns.properties().configured());
+    model.addAttribute(
+        "exports",
+        all.stream()
+            .filter(t -> ExportOut.NAME.equals(t.kind()))
+            .sorted(Comparator.comparing(Task::createdAt).reversed())
+            .toList());
+    model.addAttribute(
+        "exportable",
+        instance.tenantDatabase() != null
+            && migration != null
+            && migration.state() == TaskState.SUCCEEDED);
+    return "instance";
+  }
+
+  @PostMapping("/instances/{id}/exports")
+  String export(@PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account) {
+    Instance instance = owned(id, account);
+    if (instance.tenantDatabase() == null) {
+      throw new ResponseStatusException(HttpStatus.CONFLICT, "nothing to export yet");
+    }
+    Task task =
+        tasks.start(
+            ExportOut.NAME,
+            account.id(),
+            id,
+            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode()
+                .put("encrypt", false)
+                .put("media", false));
+    return "redirect:/tasks/" + task.id();
+  }
+
+  @GetMapping("/tasks/{id}")
+  String task(@PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account, Model model) {
+    Task task = taskStore.findOwned(id, account.id()).orElseThrow(InstancePages::notFound);
+    model.addAttribute("task", task);
+    model.addAttribute("log", taskStore.events(id, 0));
+    model.addAttribute(
+        "instance",
+        task.instanceId() == null ? null : instances.find(task.instanceId()).orElse(null));
+    return "task";
+  }
+
+  /** The task's state as a fragment: what the live page swaps in at each change. */
+  @GetMapping("/tasks/{id}/panel")
+  String taskPanel(
+      @PathVariable UUID id,
+      @AuthenticationPrincipal CurrentAccount account,
+      jakarta.servlet.http.HttpServletResponse response,
+      Model model) {
+    Task task = taskStore.findOwned(id, account.id()).orElseThrow(InstancePages::notFound);
+    if (task.state().ended()) {
+      // the whole page again, without the live stream: its link, its size, its log
+      response.setHeader("HX-Refresh", "true");
+    }
+    model.addAttribute("task", task);
+    model.addAttribute("log", taskStore.events(id, 0));
+    return "task :: panel";
+  }
+
+  private Instance owned(UUID id, CurrentAccount account) {
+    return instances.findOwned(id, account.id()).orElseThrow(InstancePages::notFound);
+  }
+
+  static ResponseStatusException notFound() {
+    return new ResponseStatusException(HttpStatus.NOT_FOUND);
+  }
+
+  private @Nullable Task migration(Instance instance) {
+    return tasks.forInstance(instance.id()).stream()
+        .filter(task -> MigrateIn.NAME.equals(task.kind()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** A message key for where the instance stands. */
+  static String status(Instance instance, @Nullable Task migration) {
+    if (instance.declinedAt() != null) {
+      return "status.declined";
+    }
+    if (migration == null) {
+      return "status.submitted";
+    }
+    return switch (migration.state()) {
+      case FAILED -> "status.failed";
+      case CANCELLED -> "status.cancelled";
+      case SUCCEEDED -> "status.ready";
+      case RUNNING, QUEUED, WAITING -> {
+        if (migration.stepIndex() > migration.steps().indexOf("wait")) {
+          yield "status.restoring";
+        }
+        // inspecting a backup just received; else waiting for what the admin sends or sets
+        yield instance.backupAt() != null
+                && migration.state() != TaskState.WAITING
+                && migration.stepIndex() <= migration.steps().indexOf("inspect")
+            ? "status.preparing"
+            : "status.waiting";
+      }
+    };
+  }
+
+  /** The request's milestones, each done, current or to come. */
+  static List<Milestone> timeline(Instance instance, @Nullable Task migration) {
+    List<Milestone> out = new ArrayList<>();
+    out.add(new Milestone("submitted", "done", instance.createdAt(), null));
+    if (instance.declinedAt() != null) {
+      out.add(new Milestone("declined", "failed", instance.declinedAt(), null));
+      return out;
+    }
+    out.add(
+        new Milestone(
+            "approved",
+            instance.approvedAt() != null ? "done" : "current",
+            instance.approvedAt(),
+            null));
+    boolean restoring =
+        migration != null && migration.stepIndex() > migration.steps().indexOf("wait");
+    out.add(
+        new Milestone(
+            "backup", instance.backupAt() != null ? "done" : "current", instance.backupAt(), null));
+    out.add(
+        new Milestone(
+            "dns",
+            instance.dnsVerifiedAt() != null ? "done" : "current",
+            instance.dnsVerifiedAt(),
+            null));
+    boolean failed = migration != null && migration.state() == TaskState.FAILED;
+    boolean ready = migration != null && migration.state() == TaskState.SUCCEEDED;
+    out.add(
+        new Milestone(
+            "restoring",
+            ready ? "done" : failed && restoring ? "failed" : restoring ? "current" : "todo",
+            null,
+            failed ? migration.problemMessage() : null));
+    out.add(
+        new Milestone(
+            "ready", ready ? "done" : "todo", ready ? migration.finishedAt() : null, null));
+    return out;
+  }
+}

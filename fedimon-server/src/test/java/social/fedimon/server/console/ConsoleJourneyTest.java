@@ -1,0 +1,124 @@
+package social.fedimon.server.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import social.fedimon.server.testing.Browser;
+import social.fedimon.server.testing.Platform;
+
+/**
+ * The admin's first journey in a real browser (Debian's headless Chromium): sign up, confirm the
+ * address from the mail, log in, file an instance request (the form's errors first), and find the
+ * DNS records to create on the instance's page. In French too.
+ */
+class ConsoleJourneyTest {
+
+  static Platform platform;
+  static Platform.Node node;
+
+  @BeforeAll
+  static void start() {
+    platform = new Platform("console");
+    node = platform.start("--fedimon.dns.ipv4=192.0.2.10", "--fedimon.dns.ipv6=2001:db8::10");
+  }
+
+  @AfterAll
+  static void stop() {
+    platform.close();
+  }
+
+  @Test
+  void anAdminSignsUpAndRequestsAnInstance() throws Exception {
+    try (Browser browser = new Browser(node, "en")) {
+      browser.open("/");
+      browser.find("a[href='/signup']").click();
+      browser.type("#email", "Alice@Example.org");
+      browser.type("#password", "short");
+      browser.find("main form button[type=submit]").click();
+      assertThat(browser.find(".field.invalid .error").getText()).contains("10");
+
+      browser.type("#password", "correct horse battery");
+      browser.find("main form button[type=submit]").click();
+      assertThat(browser.find("h1").getText()).isEqualTo("Check your mail");
+      assertThat(browser.text()).contains("alice@example.org");
+
+      // logging in before confirming says what to do
+      browser.open("/login");
+      browser.type("#email", "alice@example.org");
+      browser.type("#password", "correct horse battery");
+      browser.find("main form button[type=submit]").click();
+      assertThat(browser.find(".alert").getText()).contains("Confirm your email address");
+
+      browser.open(platform.verificationLink("alice@example.org"));
+      assertThat(browser.text()).contains("Your email address is confirmed");
+
+      browser.find("main a[href='/login']").click();
+      browser.type("#email", "alice@example.org");
+      browser.type("#password", "correct horse battery");
+      browser.find("main form button[type=submit]").click();
+      assertThat(browser.path()).isEqualTo("/instances");
+      assertThat(browser.text()).contains("You have no instance yet");
+
+      browser.find("a[href='/instances/new']").click();
+      browser.type("#localDomain", "not a domain");
+      browser.type("#version", "");
+      browser.find("main form button[type=submit]").click();
+      assertThat(browser.find(".alert").getText()).contains("Some fields need a change");
+      assertThat(browser.find("#localDomain").findElement(By.xpath("..")).getText())
+          .contains("This is not a domain name");
+      assertThat(browser.find("#version").findElement(By.xpath("..")).getText())
+          .contains("Give the version running now");
+
+      browser.type("#localDomain", "café.example");
+      browser.type("#webDomain", "social.café.example");
+      browser.type("#version", "4.3.2");
+      browser.type("#accounts", "120");
+      browser.find("main form button[type=submit]").click();
+      assertThat(browser.path()).startsWith("/instances/");
+      String instancePath = browser.path();
+      assertThat(browser.find("h1").getText()).isEqualTo("café.example");
+      assertThat(browser.text()).contains("xn--caf-dma.example");
+      String records = browser.find("#dns table").getText();
+      assertThat(records)
+          .contains("social.xn--caf-dma.example A 192.0.2.10")
+          .contains("social.xn--caf-dma.example AAAA 2001:db8::10")
+          .contains("xn--caf-dma.example A 192.0.2.10")
+          .contains("_fedimon.xn--caf-dma.example TXT fedimon-verification=");
+      assertThat(browser.find(".timeline").getText()).contains("Request submitted");
+      browser.screenshot("journey-request");
+
+      // the request shows on the list
+      browser.open("/instances");
+      assertThat(browser.text()).contains("café.example");
+
+      // another account gets a 404 for this instance, as if it did not exist
+      String other = platform.account(node, "mallory@example.org");
+      HttpResponse<String> stolen =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          node.base().resolve("/api/v1/instances/" + instancePath.substring(11)))
+                      .header("Authorization", "Bearer " + other)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(stolen.statusCode()).isEqualTo(404);
+
+      // the same page in French
+      browser.open(instancePath + "?lang=fr");
+      assertThat(browser.find("#dns-title").getText()).isEqualTo("Enregistrements DNS");
+      assertThat(browser.find("html").getAttribute("lang")).isEqualTo("fr");
+
+      browser.find(".site-nav form button").click();
+      browser.await(Duration.ofSeconds(10), d -> browser.path().equals("/login"));
+      browser.open(instancePath);
+      assertThat(browser.path()).isEqualTo("/login");
+    }
+  }
+}

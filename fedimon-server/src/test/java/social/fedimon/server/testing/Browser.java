@@ -1,0 +1,100 @@
+package social.fedimon.server.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Function;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import social.fedimon.engine.testing.Tools;
+
+/**
+ * Debian's headless Chromium driven by its chromedriver: a browser of its own (profile, cookies)
+ * per instance, closed with it.
+ */
+public final class Browser implements AutoCloseable {
+
+  private final ChromeDriver driver;
+  private final String base;
+
+  public Browser(Platform.Node node, String language) {
+    Tools.require("chromium", "chromedriver");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1280,1000",
+        "--lang=" + language);
+    options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", language));
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver"))
+            .usingAnyFreePort()
+            .build();
+    this.driver = new ChromeDriver(service, options);
+    this.base = node.base().toString().replaceAll("/$", "");
+  }
+
+  public WebDriver driver() {
+    return driver;
+  }
+
+  public void open(String path) {
+    driver.get(path.startsWith("http") ? path : base + path);
+  }
+
+  public String path() {
+    return java.net.URI.create(driver.getCurrentUrl()).getPath();
+  }
+
+  public WebElement find(String css) {
+    return driver.findElement(By.cssSelector(css));
+  }
+
+  public java.util.List<WebElement> all(String css) {
+    return driver.findElements(By.cssSelector(css));
+  }
+
+  public void type(String css, String text) {
+    WebElement field = find(css);
+    field.clear();
+    field.sendKeys(text);
+  }
+
+  /** Waits until {@code until} holds (the page changes by itself: htmx, a redirect). */
+  public <T> T await(Duration timeout, Function<WebDriver, T> until) {
+    return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).until(until);
+  }
+
+  public String text() {
+    return find("main").getText();
+  }
+
+  /** The page as a PNG under target/screenshots. */
+  public Path screenshot(String name) {
+    try {
+      Path dir = Files.createDirectories(Path.of("target", "screenshots"));
+      Path file = dir.resolve(name + ".png");
+      Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    driver.quit();
+  }
+}
