@@ -2,14 +2,20 @@ package social.fedimon.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import social.fedimon.engine.testing.FixtureDatabase;
+import social.fedimon.engine.testing.MastodonDatabase;
+import social.fedimon.server.testing.Backups;
 import social.fedimon.server.testing.Browser;
 import social.fedimon.server.testing.Platform;
 
@@ -22,9 +28,11 @@ class ConsoleJourneyTest {
 
   static Platform platform;
   static Platform.Node node;
+  static String source;
 
   @BeforeAll
   static void start() {
+    source = MastodonDatabase.createSource();
     platform = new Platform("console");
     node = platform.start("--fedimon.dns.ipv4=192.0.2.10", "--fedimon.dns.ipv6=2001:db8::10");
   }
@@ -32,6 +40,69 @@ class ConsoleJourneyTest {
   @AfterAll
   static void stop() {
     platform.close();
+    FixtureDatabase.drop(source);
+  }
+
+  @Test
+  void anAdminRequestsAnExportAndThePageFollowsItToTheLink() throws Exception {
+    String admin = platform.account(node, "bob@example.org");
+    String operator = platform.account(node, Platform.OPERATOR);
+    Platform.Migration migration =
+        platform.migrate(node, admin, operator, Backups.instanceArchive("console-export", source));
+    platform.awaitTask(
+        node,
+        admin,
+        migration.task(),
+        Duration.ofSeconds(120),
+        t -> t.get("state").asText().matches("succeeded|failed|cancelled"));
+
+    try (Browser browser = new Browser(node, "en")) {
+      browser.open("/login");
+      browser.type("#email", "bob@example.org");
+      browser.type("#password", "correct horse battery");
+      browser.find("main form button[type=submit]").click();
+      browser.find("main a[href='/instances/" + migration.instance() + "']").click();
+      assertThat(browser.find(".badge").getText()).isEqualTo("Ready to start");
+
+      browser.find("#exports-title + form button").click();
+      assertThat(browser.path()).startsWith("/tasks/");
+      assertThat(browser.find("h1").getText()).isEqualTo("Export archive");
+      // the page follows the task by itself (server-sent events, htmx) until the link shows
+      WebElement link =
+          browser.await(
+              Duration.ofSeconds(120),
+              d -> {
+                List<WebElement> links = d.findElements(By.cssSelector("a.download"));
+                return links.isEmpty() ? null : links.get(0);
+              });
+      assertThat(browser.find(".task-panel").getAttribute("data-state")).isEqualTo("succeeded");
+      assertThat(browser.text()).containsPattern("Your export archive is ready: [0-9.]+ [kMG]?B");
+      assertThat(link.getText()).contains("example.social");
+      browser.screenshot("journey-export");
+
+      // the link downloads the archive with the session's cookie
+      String cookie = browser.driver().manage().getCookieNamed("JSESSIONID").getValue();
+      HttpResponse<byte[]> archive =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(link.getAttribute("href")))
+                      .header("Cookie", "JSESSIONID=" + cookie)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(archive.statusCode()).isEqualTo(200);
+      assertThat(archive.body().length).isGreaterThan(1000);
+      // and not without it
+      HttpResponse<byte[]> anonymous =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(link.getAttribute("href"))).build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(anonymous.statusCode()).isNotEqualTo(200);
+
+      // the instance page lists the export with its size
+      browser.open("/instances/" + migration.instance());
+      assertThat(browser.find("#exports-title ~ table").getText()).contains("Done");
+    }
   }
 
   @Test
@@ -93,6 +164,38 @@ class ConsoleJourneyTest {
           .contains("_fedimon.xn--caf-dma.example TXT fedimon-verification=");
       assertThat(browser.find(".timeline").getText()).contains("Request submitted");
       browser.screenshot("journey-request");
+
+      // the migration's page follows the task live: a backup of another domain stops it
+      browser.find("#follow-migration").click();
+      assertThat(browser.find("h1").getText()).isEqualTo("Migration");
+      assertThat(browser.find(".task-panel").getText()).contains("Step: receive");
+      String token =
+          platform
+              .call(
+                  node,
+                  "POST",
+                  "/api/v1/tokens",
+                  null,
+                  java.util.Map.of(
+                      "email", "alice@example.org", "password", "correct horse battery"))
+              .json()
+              .get("token")
+              .asText();
+      Platform.Answer sent =
+          platform.call(
+              node,
+              "PUT",
+              "/api/v1/instances/" + instancePath.substring(11) + "/backup",
+              token,
+              Backups.instanceArchive("console-other-domain", source));
+      assertThat(sent.status()).as(sent.body()).isEqualTo(200);
+      browser.await(
+          Duration.ofSeconds(60),
+          d ->
+              "failed"
+                  .equals(d.findElement(By.cssSelector(".task-panel")).getAttribute("data-state")));
+      assertThat(browser.find(".task-panel .alert").getText()).contains("example.social");
+      browser.screenshot("journey-backup-refused");
 
       // the request shows on the list
       browser.open("/instances");

@@ -6,15 +6,20 @@ import java.time.format.DateTimeFormatter;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
-/** Times and sizes as pages show them: {@code ${@dates.utc(t)}}, {@code ${@dates.bytes(n)}}. */
-@Component("dates")
-public class Dates {
+/** Times, sizes and names as pages show them: {@code ${@fmt.utc(t)}}, {@code ${@fmt.bytes(n)}}. */
+@Component("fmt")
+public class Formats {
 
   private static final DateTimeFormatter UTC =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
   public String utc(@Nullable Instant at) {
     return at == null ? "" : UTC.format(at);
+  }
+
+  /** A domain name in Unicode (its punycode as stored). */
+  public String domain(@Nullable String ascii) {
+    return ascii == null ? "" : java.net.IDN.toUnicode(ascii);
   }
 
   /** 1.2 GB, 340 MB, 12 kB, 5 B (powers of 1000, as disks are sold). */
