@@ -14,3 +14,8 @@ ALTER TABLE instance ADD COLUMN request jsonb NOT NULL DEFAULT '{}';
 -- needs to be unguessable before)
 ALTER TABLE instance ADD COLUMN dns_token text NOT NULL
     DEFAULT md5(random()::text || clock_timestamp()::text || gen_random_uuid()::text);
+
+-- the last DNS check: when, and each record's verdict
+-- [{"name":..,"type":..,"value":..,"purpose":..,"verdict":"correct"|"missing"|"wrong","found":[..]}]
+ALTER TABLE instance ADD COLUMN dns_checked_at timestamptz;
+ALTER TABLE instance ADD COLUMN dns_check jsonb;

@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.server.ResponseStatusException;
 import social.fedimon.server.account.CurrentAccount;
 import social.fedimon.server.dns.DnsRecords;
+import social.fedimon.server.dns.DnsVerification;
 import social.fedimon.server.export.ExportOut;
 import social.fedimon.server.instance.Instance;
 import social.fedimon.server.instance.InstanceRequests;
@@ -45,13 +46,16 @@ class InstancePages {
   private final TaskService tasks;
   private final TaskStore taskStore;
   private final DnsRecords dns;
+  private final DnsVerification dnsVerification;
 
   InstancePages(
       InstanceStore instances,
       InstanceRequests requests,
       TaskService tasks,
       TaskStore taskStore,
-      DnsRecords dns) {
+      DnsRecords dns,
+      DnsVerification dnsVerification) {
+    this.dnsVerification = dnsVerification;
     this.instances = instances;
     this.requests = requests;
     this.tasks = tasks;
@@ -115,7 +119,9 @@ class InstancePages {
     model.addAttribute("status", status(instance, migration));
     model.addAttribute("timeline", timeline(instance, migration));
     model.addAttribute("migration", migration);
-    model.addAttribute("records", dns.expected(instance.localDomain(), web, requests.dnsToken(id)));
+    DnsVerification.Status dnsStatus = dnsVerification.status(instance);
+    model.addAttribute("records", dnsStatus.records());
+    model.addAttribute("dnsCheckedAt", dnsStatus.checkedAt());
     model.addAttribute("dnsConfigured", dns.properties().configured());
     model.addAttribute(
         "exports",
@@ -129,6 +135,13 @@ class InstancePages {
             && migration != null
             && migration.state() == TaskState.SUCCEEDED);
     return "instance";
+  }
+
+  /** "Check now": the records asked of the resolver at once; the page shows each verdict. */
+  @PostMapping("/instances/{id}/dns-check")
+  String checkDns(@PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account) {
+    dnsVerification.checkNow(owned(id, account));
+    return "redirect:/instances/" + id + "#dns";
   }
 
   @PostMapping("/instances/{id}/exports")

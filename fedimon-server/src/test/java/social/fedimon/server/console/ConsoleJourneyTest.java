@@ -17,6 +17,7 @@ import social.fedimon.engine.testing.FixtureDatabase;
 import social.fedimon.engine.testing.MastodonDatabase;
 import social.fedimon.server.testing.Backups;
 import social.fedimon.server.testing.Browser;
+import social.fedimon.server.testing.Dnsmasq;
 import social.fedimon.server.testing.Platform;
 
 /**
@@ -29,12 +30,18 @@ class ConsoleJourneyTest {
   static Platform platform;
   static Platform.Node node;
   static String source;
+  static int dnsPort;
 
   @BeforeAll
   static void start() {
     source = MastodonDatabase.createSource();
     platform = new Platform("console");
-    node = platform.start("--fedimon.dns.ipv4=192.0.2.10", "--fedimon.dns.ipv6=2001:db8::10");
+    dnsPort = Dnsmasq.freePort();
+    node =
+        platform.start(
+            "--fedimon.dns.ipv4=192.0.2.10",
+            "--fedimon.dns.ipv6=2001:db8::10",
+            "--fedimon.dns.resolver=127.0.0.1:" + dnsPort);
   }
 
   @AfterAll
@@ -163,7 +170,49 @@ class ConsoleJourneyTest {
           .contains("xn--caf-dma.example A 192.0.2.10")
           .contains("_fedimon.xn--caf-dma.example TXT fedimon-verification=");
       assertThat(browser.find(".timeline").getText()).contains("Request submitted");
+      assertThat(browser.all("#dns tbody tr[data-verdict=unchecked]")).hasSize(5);
       browser.screenshot("journey-request");
+
+      // the admin sets the records (the TXT value as the page shows it) and checks them
+      String txt =
+          browser.all("#dns tbody tr").stream()
+              .filter(row -> row.getText().contains(" TXT "))
+              .findFirst()
+              .orElseThrow()
+              .findElement(By.cssSelector("code.copy"))
+              .getText();
+      try (Dnsmasq dns =
+          Dnsmasq.start(
+              dnsPort,
+              List.of("xn--caf-dma.example"),
+              List.of(
+                  "host-record=social.xn--caf-dma.example,192.0.2.10,2001:db8::10",
+                  "host-record=xn--caf-dma.example,192.0.2.66"))) {
+        browser.find("form.dns-check button").click();
+        assertThat(browser.all("#dns tbody tr[data-verdict=correct]")).hasSize(2);
+        assertThat(browser.find("#dns tbody tr[data-verdict=wrong]").getText())
+            .contains("found: 192.0.2.66");
+        assertThat(browser.all("#dns tbody tr[data-verdict=missing]"))
+            .extracting(row -> row.findElements(By.tagName("td")).get(1).getText())
+            .containsExactly("AAAA", "TXT");
+        assertThat(browser.find(".timeline li[data-milestone=dns]").getAttribute("class"))
+            .isEqualTo("current");
+      }
+      try (Dnsmasq dns =
+          Dnsmasq.start(
+              dnsPort,
+              List.of("xn--caf-dma.example"),
+              List.of(
+                  "host-record=social.xn--caf-dma.example,192.0.2.10,2001:db8::10",
+                  "host-record=xn--caf-dma.example,192.0.2.10,2001:db8::10",
+                  "txt-record=_fedimon.xn--caf-dma.example," + txt))) {
+        browser.find("form.dns-check button").click();
+        assertThat(browser.all("#dns tbody tr[data-verdict=correct]")).hasSize(5);
+        assertThat(browser.find("#dns-verified").getText()).contains("Your DNS records are right");
+        assertThat(browser.find(".timeline li[data-milestone=dns]").getAttribute("class"))
+            .isEqualTo("done");
+      }
+      browser.screenshot("journey-dns");
 
       // the migration's page follows the task live: a backup of another domain stops it
       browser.find("#follow-migration").click();
