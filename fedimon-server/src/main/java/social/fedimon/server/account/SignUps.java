@@ -51,7 +51,7 @@ public class SignUps {
   }
 
   /** The console's address as people reach it: FEDIMON_PUBLIC_URL, else this request's. */
-  public String base() {
+  private String base() {
     URI url = properties.publicUrl();
     return url != null
         ? url.toString().replaceAll("/$", "")

@@ -22,7 +22,7 @@ import org.springframework.stereotype.Service;
 import social.fedimon.server.instance.Instance;
 import social.fedimon.server.instance.InstanceRequests;
 import social.fedimon.server.instance.InstanceStore;
-import social.fedimon.server.task.TaskService;
+import social.fedimon.server.instance.Milestones;
 
 /**
  * Checks an instance's records ("Check now", and every {@code fedimon.dns.check-interval} for the
@@ -45,7 +45,7 @@ public class DnsVerification {
   private final DnsCheck check;
   private final InstanceStore instances;
   private final InstanceRequests requests;
-  private final TaskService tasks;
+  private final Milestones milestones;
   private final JdbcClient jdbc;
   private final ObjectMapper json;
   private final Clock clock;
@@ -55,7 +55,7 @@ public class DnsVerification {
       DnsCheck check,
       InstanceStore instances,
       InstanceRequests requests,
-      TaskService tasks,
+      Milestones milestones,
       JdbcClient jdbc,
       ObjectMapper json,
       Clock clock) {
@@ -63,7 +63,7 @@ public class DnsVerification {
     this.check = check;
     this.instances = instances;
     this.requests = requests;
-    this.tasks = tasks;
+    this.milestones = milestones;
     this.jdbc = jdbc;
     this.json = json;
     this.clock = clock;
@@ -103,8 +103,7 @@ public class DnsVerification {
         .update();
     boolean correct = !verdicts.isEmpty() && verdicts.stream().allMatch(DnsCheck.Verdict::correct);
     if (correct && instance.dnsVerifiedAt() == null) {
-      instances.mark(instance.id(), InstanceStore.Milestone.DNS_VERIFIED);
-      tasks.wakeInstance(instance.id());
+      milestones.mark(instance.id(), InstanceStore.Milestone.DNS_VERIFIED, "");
       log.info("instance {}: DNS verified", instance.id());
     }
     return correct;

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.net.IDN;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -78,8 +79,10 @@ class InstanceController {
   private final social.fedimon.server.backup.LinkDownloads links;
   private final MigrateIn migrateIn;
   private final MediaSources mediaSources;
+  private final Milestones milestones;
 
   InstanceController(
+      Milestones milestones,
       MediaSources mediaSources,
       social.fedimon.server.backup.LinkDownloads links,
       MigrateIn migrateIn,
@@ -89,6 +92,7 @@ class InstanceController {
       BackupSecrets secrets,
       ObjectMapper json) {
     this.mediaSources = mediaSources;
+    this.milestones = milestones;
     this.links = links;
     this.migrateIn = migrateIn;
     this.instances = instances;
@@ -112,6 +116,7 @@ class InstanceController {
       instances.scheduledAt(instance.id(), request.scheduledAt());
     }
     tasks.start(MigrateIn.NAME, account.id(), instance.id());
+    milestones.tell(instance.id(), "request-received", "");
     return ResponseEntity.status(HttpStatus.CREATED)
         .body(view(instances.find(instance.id()).orElseThrow()));
   }
@@ -277,8 +282,15 @@ class InstanceController {
   @PostMapping(
       path = "/api/v1/operator/instances/{id}/decline",
       produces = MediaType.APPLICATION_JSON_VALUE)
-  InstanceView decline(@PathVariable UUID id) {
-    return milestone(id, InstanceStore.Milestone.DECLINED);
+  InstanceView decline(
+      @PathVariable UUID id, @RequestBody(required = false) @Nullable Map<String, String> body) {
+    String reason = body == null ? "" : String.valueOf(body.getOrDefault("reason", "")).strip();
+    if (reason.length() > 2000) {
+      throw ApiException.invalid("reason: at most 2000 characters");
+    }
+    instances.find(id).orElseThrow(() -> ApiException.notFound("this instance"));
+    milestones.mark(id, InstanceStore.Milestone.DECLINED, reason);
+    return view(instances.find(id).orElseThrow());
   }
 
   @PostMapping(
@@ -290,8 +302,7 @@ class InstanceController {
 
   private InstanceView milestone(UUID id, InstanceStore.Milestone milestone) {
     instances.find(id).orElseThrow(() -> ApiException.notFound("this instance"));
-    instances.mark(id, milestone);
-    tasks.wakeInstance(id);
+    milestones.mark(id, milestone, "");
     return view(instances.find(id).orElseThrow());
   }
 

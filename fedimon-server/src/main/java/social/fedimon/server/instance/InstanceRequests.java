@@ -64,13 +64,16 @@ public class InstanceRequests {
   private final JdbcClient jdbc;
   private final ObjectMapper json;
   private final java.time.Clock clock;
+  private final org.springframework.context.ApplicationEventPublisher events;
 
   InstanceRequests(
       InstanceStore instances,
       TaskService tasks,
       JdbcClient jdbc,
       ObjectMapper json,
-      java.time.Clock clock) {
+      java.time.Clock clock,
+      org.springframework.context.ApplicationEventPublisher events) {
+    this.events = events;
     this.instances = instances;
     this.tasks = tasks;
     this.jdbc = jdbc;
@@ -162,6 +165,7 @@ public class InstanceRequests {
       instances.scheduledAt(id, date(form.date()).atTime(6, 0).toInstant(ZoneOffset.UTC));
     }
     tasks.start(MigrateIn.NAME, accountId, id);
+    events.publishEvent(new InstanceEvent(id, "request-received", ""));
     return instances.find(id);
   }
 

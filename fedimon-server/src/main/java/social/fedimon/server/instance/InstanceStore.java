@@ -76,15 +76,22 @@ public class InstanceStore {
 
   /** Milestones an instance request passes. */
   public enum Milestone {
-    APPROVED("approved_at"),
-    DECLINED("declined_at"),
-    DNS_VERIFIED("dns_verified_at"),
-    CONFIRMED("confirmed_at");
+    APPROVED("approved_at", "approved"),
+    DECLINED("declined_at", "declined"),
+    DNS_VERIFIED("dns_verified_at", "dns-verified"),
+    CONFIRMED("confirmed_at", "confirmed");
 
     final String column;
+    final String event;
 
-    Milestone(String column) {
+    Milestone(String column, String event) {
       this.column = column;
+      this.event = event;
+    }
+
+    /** Its name in {@link InstanceEvent#what()}. */
+    public String event() {
+      return event;
     }
   }
 

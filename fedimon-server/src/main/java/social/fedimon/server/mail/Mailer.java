@@ -48,7 +48,9 @@ public class Mailer {
     String html = templates.process("mail/" + name, context);
     String text = templates.process("mail/text/" + name, context);
     Object[] args = (Object[]) model.getOrDefault("subjectArgs", new Object[0]);
-    String subject = messages.getMessage("mail." + name + ".subject", args, locale);
+    // a template that serves several mails names the one it is by its model's "kind"
+    String key = "mail." + model.getOrDefault("kind", name) + ".subject";
+    String subject = messages.getMessage(key, args, locale);
     MimeMessage message = sender.createMimeMessage();
     try {
       MimeMessageHelper helper = new MimeMessageHelper(message, true, "UTF-8");

@@ -40,6 +40,7 @@ import social.fedimon.server.backup.LinkDownloader;
 import social.fedimon.server.backup.LinkDownloads;
 import social.fedimon.server.backup.LinkRefused;
 import social.fedimon.server.instance.Instance;
+import social.fedimon.server.instance.InstanceEvent;
 import social.fedimon.server.instance.InstanceStore;
 import social.fedimon.server.secret.SecretBox;
 import social.fedimon.server.task.Step;
@@ -80,9 +81,11 @@ public class MigrateIn implements TaskKind {
   private final MediaSources mediaSources;
   private final java.time.Clock clock;
   private final RestoreMeasures restoreMeasures;
+  private final org.springframework.context.ApplicationEventPublisher events;
 
   MigrateIn(
       RestoreMeasures restoreMeasures,
+      org.springframework.context.ApplicationEventPublisher events,
       LinkDownloads links,
       MediaSources mediaSources,
       java.time.Clock clock,
@@ -95,6 +98,7 @@ public class MigrateIn implements TaskKind {
       TaskProperties taskProperties,
       ObjectMapper json) {
     this.restoreMeasures = restoreMeasures;
+    this.events = events;
     this.links = links;
     this.mediaSources = mediaSources;
     this.clock = clock;
@@ -233,6 +237,11 @@ public class MigrateIn implements TaskKind {
             + (report.problems().isEmpty()
                 ? ""
                 : " (" + report.problems().size() + " warnings: see the report)"));
+    events.publishEvent(
+        new InstanceEvent(
+            instance.id(),
+            "backup-received",
+            report.problems().isEmpty() ? "" : String.valueOf(report.problems().size())));
     return StepOutcome.done();
   }
 
@@ -291,6 +300,9 @@ public class MigrateIn implements TaskKind {
     }
     RestoreTarget target = tenants.target(name, password);
     context.onCancel(() -> dropQuietly(name));
+    if (context.task().attempts() == 0) {
+      events.publishEvent(new InstanceEvent(instance.id(), "restore-started", ""));
+    }
     long restoreStarted = System.nanoTime();
     String key = required(instance.backupKey(), "backup");
     long size = instance.backupBytes() == null ? -1 : instance.backupBytes();
@@ -346,6 +358,9 @@ public class MigrateIn implements TaskKind {
             + (restored.media() == null
                 ? ""
                 : "; " + restored.media().files() + " media files stored"));
+    events.publishEvent(
+        new InstanceEvent(
+            instance.id(), "restore-finished", restored.rowCounts().size() + " / " + total));
     return StepOutcome.done();
   }
 

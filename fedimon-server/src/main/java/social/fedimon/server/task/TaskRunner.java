@@ -70,13 +70,17 @@ public class TaskRunner
             return thread;
           });
 
+  private final org.springframework.context.ApplicationEventPublisher events;
+
   TaskRunner(
       TaskStore store,
       List<TaskKind> kinds,
       TaskProperties properties,
       HikariDataSource dataSource,
       JdbcClient jdbc,
-      Clock clock) {
+      Clock clock,
+      org.springframework.context.ApplicationEventPublisher events) {
+    this.events = events;
     this.store = store;
     this.kinds = kinds.stream().collect(Collectors.toMap(TaskKind::name, Function.identity()));
     this.properties = properties;
@@ -163,7 +167,9 @@ public class TaskRunner
     while (true) {
       task = store.find(id).orElseThrow();
       if (task.stepIndex() >= kind.steps().size()) {
-        store.succeeded(task, runId, task.result());
+        if (store.succeeded(task, runId, task.result())) {
+          ended(id);
+        }
         return done();
       }
       if (stopping) {
@@ -275,8 +281,18 @@ public class TaskRunner
     }
     if (store.failed(task, runId, code, message)) {
       store.event(id, step.name(), "failed: " + message + " [" + code + "]");
+      ended(id);
     }
     return done();
+  }
+
+  /** Tells the listeners (the milestone mails) that the task ended. */
+  private void ended(UUID id) {
+    try {
+      store.find(id).ifPresent(task -> events.publishEvent(new TaskEnded(task)));
+    } catch (RuntimeException e) {
+      log.warn("task {}: a listener of its end failed: {}", id, e.toString());
+    }
   }
 
   /** Takes back what the task made and marks it cancelled. */
