@@ -199,10 +199,8 @@ class InstancePages {
   }
 
   private @Nullable Task migration(Instance instance) {
-    return tasks.forInstance(instance.id()).stream()
-        .filter(task -> MigrateIn.NAME.equals(task.kind()))
-        .findFirst()
-        .orElse(null);
+    // the migration, not a pre-sync or an export
+    return tasks.first(instance.id(), MigrateIn.NAME);
   }
 
   /** A message key for where the instance stands. */

@@ -308,10 +308,7 @@ class InstanceController {
 
   private @Nullable Task migration(Instance instance) {
     // the migration, not a pre-sync or an export
-    return tasks.forInstance(instance.id()).stream()
-        .filter(task -> MigrateIn.NAME.equals(task.kind()))
-        .findFirst()
-        .orElse(null);
+    return tasks.first(instance.id(), MigrateIn.NAME);
   }
 
   private Instance owned(UUID id, CurrentAccount account) {

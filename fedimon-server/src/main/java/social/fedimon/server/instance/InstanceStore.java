@@ -66,6 +66,14 @@ public class InstanceStore {
         .list();
   }
 
+  /** Every instance of the platform, newest first (the operator's view). */
+  public List<Instance> all(int limit) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM instance ORDER BY created_at DESC LIMIT :limit")
+        .param("limit", limit)
+        .query(this::instance)
+        .list();
+  }
+
   /** Sets one of the milestone columns to now (approved_at, declined_at, ...). */
   public void mark(UUID id, Milestone milestone) {
     jdbc.sql("UPDATE instance SET " + milestone.column + " = :now WHERE id = :id")

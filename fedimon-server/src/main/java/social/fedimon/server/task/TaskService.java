@@ -117,6 +117,14 @@ public class TaskService {
     }
   }
 
+  /** The instance's first task of {@code kind} (its migration, say), if it has one. */
+  public @Nullable Task first(UUID instanceId, String kind) {
+    return forInstance(instanceId).stream()
+        .filter(task -> kind.equals(task.kind()))
+        .findFirst()
+        .orElse(null);
+  }
+
   public List<Task> forInstance(UUID instanceId) {
     return store.forInstance(instanceId);
   }

@@ -84,6 +84,27 @@ public class TaskStore {
   }
 
   /** An instance's tasks, newest first. */
+  /** The tasks in one of {@code states}, newest first (the operator's view). */
+  public List<Task> inStates(List<String> states, int limit) {
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM task WHERE state IN (:states) ORDER BY created_at DESC LIMIT :limit")
+        .param("states", states)
+        .param("limit", limit)
+        .query(this::task)
+        .list();
+  }
+
+  /** How many tasks are in each state. */
+  public java.util.Map<String, Long> countsByState() {
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    jdbc.sql("SELECT state, count(*) AS n FROM task GROUP BY state")
+        .query((rs, n) -> counts.put(rs.getString("state"), rs.getLong("n")))
+        .list();
+    return counts;
+  }
+
   public List<Task> forInstance(UUID instanceId) {
     return jdbc.sql(
             "SELECT "

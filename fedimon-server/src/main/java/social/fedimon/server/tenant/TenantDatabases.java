@@ -121,6 +121,22 @@ public class TenantDatabases {
     log.info("tenant database {} removed", name);
   }
 
+  /** The tenant databases on the tenant server and their sizes in bytes, largest first. */
+  public java.util.Map<String, Long> sizes() throws SQLException {
+    java.util.Map<String, Long> sizes = new java.util.LinkedHashMap<>();
+    try (Connection connection = admin();
+        Statement statement = connection.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT datname, pg_database_size(oid) FROM pg_database"
+                    + " WHERE datname LIKE 'tenant\\_%' ORDER BY 2 DESC")) {
+      while (rs.next()) {
+        sizes.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return sizes;
+  }
+
   /** Whether a database of that name exists. */
   public boolean exists(String name) throws SQLException {
     check(name);
