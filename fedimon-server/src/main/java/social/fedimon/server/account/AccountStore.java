@@ -116,6 +116,46 @@ public class AccountStore {
     return secret;
   }
 
+  /** A personal access token as its owner sees it: never its secret. */
+  public record Token(
+      UUID id,
+      String name,
+      java.time.Instant createdAt,
+      java.time.@org.jspecify.annotations.Nullable Instant lastUsedAt) {}
+
+  public java.util.List<Token> tokens(UUID accountId) {
+    return jdbc.sql(
+            "SELECT id, name, created_at, last_used_at FROM access_token WHERE account_id = :a"
+                + " ORDER BY created_at")
+        .param("a", accountId)
+        .query(
+            (rs, n) -> {
+              OffsetDateTime used = rs.getObject("last_used_at", OffsetDateTime.class);
+              return new Token(
+                  rs.getObject("id", UUID.class),
+                  rs.getString("name"),
+                  rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                  used == null ? null : used.toInstant());
+            })
+        .list();
+  }
+
+  /** Revokes one of the account's tokens; false if it has no such token. */
+  public boolean revokeToken(UUID accountId, UUID tokenId) {
+    return jdbc.sql("DELETE FROM access_token WHERE id = :id AND account_id = :a")
+            .param("id", tokenId)
+            .param("a", accountId)
+            .update()
+        == 1;
+  }
+
+  public void password(UUID accountId, String hash) {
+    jdbc.sql("UPDATE account SET password_hash = :hash WHERE id = :id")
+        .param("hash", hash)
+        .param("id", accountId)
+        .update();
+  }
+
   /** The account a token belongs to. */
   public Optional<Account> byToken(String secret) {
     return jdbc.sql(

@@ -23,9 +23,9 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
-import social.fedimon.engine.export.ExportFlow;
 import social.fedimon.engine.media.ObjectStore;
 import social.fedimon.server.account.CurrentAccount;
+import social.fedimon.server.account.PgpKeys;
 import social.fedimon.server.api.ApiException;
 import social.fedimon.server.instance.Instance;
 import social.fedimon.server.instance.InstanceStore;
@@ -42,9 +42,6 @@ import social.fedimon.server.task.TaskView;
 @RestController
 class ExportController {
 
-  /** The largest key accepted. */
-  static final int MAX_KEY_BYTES = 256 * 1024;
-
   /**
    * @param media a full export, with the instance's media (operators; admins when allowed)
    */
@@ -58,8 +55,10 @@ class ExportController {
   private final ObjectMapper json;
   private final Clock clock;
   private final ExportProperties properties;
+  private final PgpKeys pgpKeys;
 
   ExportController(
+      PgpKeys pgpKeys,
       ExportProperties properties,
       InstanceStore instances,
       TaskService tasks,
@@ -69,6 +68,7 @@ class ExportController {
       ObjectMapper json,
       Clock clock) {
     this.properties = properties;
+    this.pgpKeys = pgpKeys;
     this.instances = instances;
     this.tasks = tasks;
     this.taskStore = taskStore;
@@ -180,27 +180,18 @@ class ExportController {
       produces = MediaType.APPLICATION_JSON_VALUE)
   Map<String, Object> pgpKey(
       @RequestBody byte[] armored, @AuthenticationPrincipal CurrentAccount account) {
-    if (armored.length > MAX_KEY_BYTES) {
-      throw ApiException.invalid("the key is over " + MAX_KEY_BYTES + " bytes");
-    }
-    var key = wrapInvalid(() -> ExportFlow.readPublicKey(armored));
-    String text = new String(armored, StandardCharsets.UTF_8);
-    if (!text.contains("-----BEGIN PGP PUBLIC KEY BLOCK-----")) {
-      throw ApiException.invalid("send the key armored (gpg --armor --export)");
-    }
-    jdbc.sql("UPDATE account SET pgp_public_key = :key WHERE id = :id")
-        .param("key", text)
-        .param("id", account.id())
-        .update();
-    return Map.of("fingerprint", org.pgpainless.key.OpenPgpFingerprint.of(key).toString());
+    PgpKeys.Info info = wrapInvalid(() -> pgpKeys.set(account.id(), armored));
+    return Map.of(
+        "fingerprint",
+        info.fingerprint().replace(" ", ""),
+        "userIds",
+        info.userIds(),
+        "expiresAt",
+        info.expires() == null ? "never" : info.expires().toString());
   }
 
   private @Nullable String pgpKey(UUID account) {
-    return jdbc.sql("SELECT pgp_public_key FROM account WHERE id = :id")
-        .param("id", account)
-        .query(String.class)
-        .optional()
-        .orElse(null);
+    return pgpKeys.armored(account).orElse(null);
   }
 
   private static <T> T wrapInvalid(java.util.function.Supplier<T> read) {
