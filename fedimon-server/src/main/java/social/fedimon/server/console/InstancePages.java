@@ -47,6 +47,7 @@ class InstancePages {
   private final TaskStore taskStore;
   private final DnsRecords dns;
   private final DnsVerification dnsVerification;
+  private final com.fasterxml.jackson.databind.ObjectMapper json;
 
   InstancePages(
       InstanceStore instances,
@@ -54,7 +55,9 @@ class InstancePages {
       TaskService tasks,
       TaskStore taskStore,
       DnsRecords dns,
-      DnsVerification dnsVerification) {
+      DnsVerification dnsVerification,
+      com.fasterxml.jackson.databind.ObjectMapper json) {
+    this.json = json;
     this.dnsVerification = dnsVerification;
     this.instances = instances;
     this.requests = requests;
@@ -135,6 +138,31 @@ class InstancePages {
             && migration != null
             && migration.state() == TaskState.SUCCEEDED);
     return "instance";
+  }
+
+  /** The pre-flight report of the backup received, for a person: verdict, findings, advice. */
+  @GetMapping("/instances/{id}/report")
+  String report(@PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account, Model model)
+      throws com.fasterxml.jackson.core.JsonProcessingException {
+    Instance instance = owned(id, account);
+    String text = instances.report(id).orElse(null);
+    model.addAttribute("instance", instance);
+    model.addAttribute("domain", IDN.toUnicode(instance.localDomain()));
+    com.fasterxml.jackson.databind.JsonNode report = text == null ? null : json.readTree(text);
+    model.addAttribute("report", report);
+    List<String> layers = new ArrayList<>();
+    if (report != null) {
+      report.path("layers").forEach(layer -> layers.add(layer.asText()));
+    }
+    model.addAttribute("layers", String.join(" → ", layers));
+    boolean downgrade = false;
+    if (report != null) {
+      for (com.fasterxml.jackson.databind.JsonNode problem : report.path("problems")) {
+        downgrade |= "downgrade".equals(problem.path("code").asText());
+      }
+    }
+    model.addAttribute("downgrade", downgrade);
+    return "report";
   }
 
   /** "Check now": the records asked of the resolver at once; the page shows each verdict. */

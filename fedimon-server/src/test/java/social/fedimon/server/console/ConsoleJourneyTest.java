@@ -71,6 +71,20 @@ class ConsoleJourneyTest {
       browser.find("main a[href='/instances/" + migration.instance() + "']").click();
       assertThat(browser.find(".badge").getText()).isEqualTo("Ready to start");
 
+      // the pre-flight report, for a person
+      browser.find("#pre-flight").click();
+      assertThat(browser.find("#verdict").getText()).isEqualTo("Your backup can be restored.");
+      assertThat(browser.find("#release").getText())
+          .matches("Its schema is that of \\S+ [0-9.]+, .*");
+      assertThat(browser.text())
+          .contains("Your database was made by PostgreSQL")
+          .doesNotContain("??");
+      for (WebElement finding : browser.all(".findings li")) {
+        assertThat(finding.findElement(By.cssSelector(".advice")).getText()).isNotBlank();
+      }
+      browser.screenshot("journey-report");
+      browser.driver().navigate().back();
+
       browser.find("#exports-title + form button").click();
       assertThat(browser.path()).startsWith("/tasks/");
       assertThat(browser.find("h1").getText()).isEqualTo("Export archive");

@@ -114,10 +114,14 @@ class ServerOnEmbeddedDefaultsTest {
 
   @Test
   void errorsDoNotShowStackTraces() {
-    ResponseEntity<String> missing = http.getForEntity("/no/such/page", String.class);
+    // a public path with nothing there: the error page, no stack trace
+    ResponseEntity<String> missing = http.getForEntity("/css/no/such/file.css", String.class);
 
     assertThat(missing.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     assertThat(missing.getBody()).doesNotContain("Exception").doesNotContain("at org.");
+    // anything else asks a stranger to log in first, whether it exists or not
+    ResponseEntity<String> closed = http.getForEntity("/no/such/page", String.class);
+    assertThat(closed.getBody()).contains("Log in").doesNotContain("Exception");
   }
 
   private static List<String> localLinks(String html) {
