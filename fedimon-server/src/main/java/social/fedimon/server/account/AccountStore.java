@@ -149,6 +149,47 @@ public class AccountStore {
         == 1;
   }
 
+  /** A password reset link for the account; its secret (mailed, never stored). */
+  public String newReset(UUID accountId, java.time.Duration lifetime) {
+    String secret = newSecret();
+    jdbc.sql("UPDATE account SET reset_hash = :hash, reset_expires_at = :until WHERE id = :id")
+        .param("hash", sha256(secret))
+        .param("until", OffsetDateTime.ofInstant(clock.instant().plus(lifetime), ZoneOffset.UTC))
+        .param("id", accountId)
+        .update();
+    return secret;
+  }
+
+  /** The account a reset link is for, while it works. */
+  public Optional<Account> byReset(String secret) {
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM account a WHERE reset_hash = :hash AND reset_expires_at > :now")
+        .param("hash", sha256(secret))
+        .param("now", now())
+        .query(AccountStore::account)
+        .optional();
+  }
+
+  /**
+   * Sets the password through a reset link, which is spent; the address is confirmed too (the link
+   * came by mail).
+   *
+   * @return false if the link is unknown, spent or expired
+   */
+  public boolean reset(String secret, String passwordHash) {
+    return jdbc.sql(
+                "UPDATE account SET password_hash = :password, reset_hash = NULL,"
+                    + " reset_expires_at = NULL, verified_at = coalesce(verified_at, :now)"
+                    + " WHERE reset_hash = :hash AND reset_expires_at > :now")
+            .param("password", passwordHash)
+            .param("hash", sha256(secret))
+            .param("now", now())
+            .update()
+        == 1;
+  }
+
   public void password(UUID accountId, String hash) {
     jdbc.sql("UPDATE account SET password_hash = :hash WHERE id = :id")
         .param("hash", hash)

@@ -83,6 +83,8 @@ class SecurityConfiguration {
                         "/signup",
                         "/login",
                         "/accounts/verify",
+                        "/password-reset",
+                        "/password-reset/new",
                         "/css/**",
                         "/img/**",
                         "/js/**",

@@ -308,10 +308,17 @@ public final class Platform implements AutoCloseable {
     return token.json().get("token").asText();
   }
 
-  private static final Pattern LINK = Pattern.compile("https?://\\S+/accounts/verify\\?token=\\S+");
-
   /** The link of the newest verification mail to {@code email} in the outbox. */
   public String verificationLink(String email) {
+    return mailLink(email, "/accounts/verify?token=");
+  }
+
+  /**
+   * The first link containing {@code path} in the newest mail to {@code email} that has one, in the
+   * outboxes of this platform's nodes.
+   */
+  public String mailLink(String email, String path) {
+    Pattern link = Pattern.compile("https?://[^\\s\"<>]+" + Pattern.quote(path) + "[^\\s\"<>]+");
     List<Path> outboxes = new ArrayList<>();
     outboxes.add(data.resolve("outbox"));
     folders.forEach(folder -> outboxes.add(folder.resolve("outbox")));
@@ -333,7 +340,7 @@ public final class Platform implements AutoCloseable {
         String mail =
             Files.readString(file, StandardCharsets.UTF_8).replace("=\r\n", "").replace("=\n", "");
         if (mail.contains(email)) {
-          Matcher matcher = LINK.matcher(mail.replace("=3D", "="));
+          Matcher matcher = link.matcher(mail.replace("=3D", "="));
           if (matcher.find()) {
             return matcher.group();
           }
@@ -342,7 +349,7 @@ public final class Platform implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    throw new AssertionError("no verification mail to " + email);
+    throw new AssertionError("no mail to " + email + " with a link to " + path);
   }
 
   /** A migration filed by an admin, its backup sent, and every go given. */
