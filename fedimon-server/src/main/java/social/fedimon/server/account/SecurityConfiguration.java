@@ -90,6 +90,8 @@ class SecurityConfiguration {
                         "/js/**",
                         "/webjars/**",
                         "/favicon.ico",
+                        "/v3/api-docs",
+                        "/v3/api-docs.yaml",
                         "/error",
                         "/actuator/health/**",
                         "/actuator/info",

@@ -74,7 +74,11 @@ class IsolationWalkTest {
     RequestMappingHandlerMapping mapping =
         Objects.requireNonNull(node.context())
             .getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class);
-    for (RequestMappingInfo info : mapping.getHandlerMethods().keySet()) {
+    for (var handler : mapping.getHandlerMethods().entrySet()) {
+      RequestMappingInfo info = handler.getKey();
+      if (handler.getValue().getBeanType().getName().startsWith("org.springdoc.")) {
+        continue; // the API's description: public, no account's data
+      }
       Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
       for (String pattern : info.getPatternValues()) {
         if (methods.isEmpty()) {
@@ -97,9 +101,16 @@ class IsolationWalkTest {
       if (names.isEmpty()) {
         continue;
       }
+      boolean operators =
+          pattern.startsWith("/operator/") || pattern.startsWith("/api/v1/operator/");
+      if (operators) {
+        // operators' routes refuse this account whatever they name: a file name is as good
+        pattern = pattern.replaceAll("\\{name:[^}]*}", "20261202T000000.000Z-x.eml");
+        names.removeIf(name -> name.startsWith("name:"));
+      }
       assertThat(names)
           .as("a route with a path variable this walk does not know: " + route)
-          .containsOnly("id");
+          .allMatch("id"::equals);
       boolean api = pattern.startsWith("/api/");
       for (String id : List.of(instance, task)) {
         Answer theirs =
@@ -135,6 +146,29 @@ class IsolationWalkTest {
     assertThat(platform.call(node, "GET", "/api/v1/instances", other, null).body())
         .doesNotContain(instance);
     assertThat(session.call("GET", "/instances", null).body()).doesNotContain("owner.example");
+  }
+
+  @Test
+  void theApiIsDescribedWithOpenApi() {
+    Platform.Answer docs = platform.call(node, "GET", "/v3/api-docs", null, null);
+    assertThat(docs.status()).isEqualTo(200);
+    assertThat(docs.json().path("openapi").asText()).startsWith("3.");
+    assertThat(docs.json().path("info").path("title").asText()).isEqualTo("FédiMon API");
+    List<String> paths = new ArrayList<>();
+    docs.json().path("paths").fieldNames().forEachRemaining(paths::add);
+    assertThat(paths)
+        .contains(
+            "/api/v1/instances",
+            "/api/v1/instances/{id}",
+            "/api/v1/instances/{id}/backup",
+            "/api/v1/instances/{id}/dns-check",
+            "/api/v1/instances/{id}/exports",
+            "/api/v1/tasks/{id}/events")
+        .allMatch(path -> path.startsWith("/api/v1/"));
+    assertThat(docs.json().at("/components/securitySchemes/token/scheme").asText())
+        .isEqualTo("bearer");
+    // the principal is the token's account, never a parameter
+    assertThat(docs.body()).doesNotContain("CurrentAccount");
   }
 
   /** An answer's status and body. */
