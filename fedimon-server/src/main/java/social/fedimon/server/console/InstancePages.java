@@ -48,6 +48,7 @@ class InstancePages {
   private final DnsRecords dns;
   private final DnsVerification dnsVerification;
   private final com.fasterxml.jackson.databind.ObjectMapper json;
+  private final social.fedimon.server.migration.ChunkedUploads chunkedUploads;
 
   InstancePages(
       InstanceStore instances,
@@ -56,8 +57,10 @@ class InstancePages {
       TaskStore taskStore,
       DnsRecords dns,
       DnsVerification dnsVerification,
-      com.fasterxml.jackson.databind.ObjectMapper json) {
+      com.fasterxml.jackson.databind.ObjectMapper json,
+      social.fedimon.server.migration.ChunkedUploads chunkedUploads) {
     this.json = json;
+    this.chunkedUploads = chunkedUploads;
     this.dnsVerification = dnsVerification;
     this.instances = instances;
     this.requests = requests;
@@ -122,6 +125,13 @@ class InstancePages {
     model.addAttribute("status", status(instance, migration));
     model.addAttribute("timeline", timeline(instance, migration));
     model.addAttribute("migration", migration);
+    model.addAttribute(
+        "replaceable",
+        instance.declinedAt() == null
+            && (migration == null
+                || migration.state() == TaskState.FAILED
+                || migration.stepIndex() <= migration.steps().indexOf("wait")));
+    model.addAttribute("unfinished", chunkedUploads.unfinished(instance).orElse(null));
     DnsVerification.Status dnsStatus = dnsVerification.status(instance);
     model.addAttribute("records", dnsStatus.records());
     model.addAttribute("dnsCheckedAt", dnsStatus.checkedAt());

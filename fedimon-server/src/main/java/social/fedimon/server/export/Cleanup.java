@@ -83,7 +83,7 @@ class Cleanup {
           .ifPresent(
               found -> {
                 if (found.backupKey() != null) {
-                  store.delete(found.backupKey());
+                  social.fedimon.server.migration.StoredArchive.delete(store, found.backupKey());
                   instances.backupDeleted(instance);
                   log.info("instance {}: its restored archive is deleted", instance);
                 }

@@ -140,20 +140,12 @@ class InstanceController {
       throws IOException {
     Instance instance = owned(id, account);
     Task migration = migration(instance);
-    if (migration != null
-        && (migration.state() == TaskState.RUNNING || migration.state() == TaskState.WAITING)
-        && migration.stepIndex() > migration.steps().indexOf("wait")) {
-      throw ApiException.conflict("the restore has begun: a new backup cannot replace this one");
-    }
+    checkReplaceable(migration);
     try (InputStream body = request.getInputStream()) {
       uploads.receive(instance, body, request.getContentLengthLong());
     }
     // a migration stopped by a bad archive starts again from the inspection
-    if (migration != null && migration.state() == TaskState.FAILED) {
-      tasks.retry(migration, "receive");
-    } else {
-      tasks.wakeInstance(id);
-    }
+    backupChanged(tasks, migration, id);
     return view(instances.find(id).orElseThrow());
   }
 
@@ -186,20 +178,12 @@ class InstanceController {
       throw new ApiException(HttpStatus.BAD_REQUEST, e.code(), e.getMessage());
     }
     Task migration = migration(instance);
-    if (migration != null
-        && (migration.state() == TaskState.RUNNING || migration.state() == TaskState.WAITING)
-        && migration.stepIndex() > migration.steps().indexOf("wait")) {
-      throw ApiException.conflict("the restore has begun: a new backup cannot replace this one");
-    }
+    checkReplaceable(migration);
     if (instance.backupKey() != null) {
       uploads.forget(instance);
     }
     instances.backupUrl(id, migrateIn.sealLink(id, url.strip()));
-    if (migration != null && migration.state() == TaskState.FAILED) {
-      tasks.retry(migration, "receive");
-    } else {
-      tasks.wakeInstance(id);
-    }
+    backupChanged(tasks, migration, id);
     return view(instances.find(id).orElseThrow());
   }
 
@@ -304,6 +288,24 @@ class InstanceController {
     instances.find(id).orElseThrow(() -> ApiException.notFound("this instance"));
     milestones.mark(id, milestone, "");
     return view(instances.find(id).orElseThrow());
+  }
+
+  /** A migration stopped by a bad archive starts again from the receipt of the new one. */
+  static void backupChanged(TaskService tasks, @Nullable Task migration, UUID instance) {
+    if (migration != null && migration.state() == TaskState.FAILED) {
+      tasks.retry(migration, "receive");
+    } else {
+      tasks.wakeInstance(instance);
+    }
+  }
+
+  /** A backup can be replaced until its restore begins. */
+  static void checkReplaceable(@Nullable Task migration) {
+    if (migration != null
+        && (migration.state() == TaskState.RUNNING || migration.state() == TaskState.WAITING)
+        && migration.stepIndex() > migration.steps().indexOf("wait")) {
+      throw ApiException.conflict("the restore has begun: a new backup cannot replace this one");
+    }
   }
 
   private @Nullable Task migration(Instance instance) {

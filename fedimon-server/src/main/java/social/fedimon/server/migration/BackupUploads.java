@@ -87,14 +87,14 @@ public class BackupUploads {
         instances.backupReceived(instance.id(), key, total, HexFormat.of().formatHex(sha.digest()));
     instances.backupUrl(instance.id(), null);
     if (previous != null && !previous.equals(key)) {
-      store.delete(previous);
+      StoredArchive.delete(store, previous);
     }
   }
 
   /** Deletes the archive received and forgets it. */
   public void forget(Instance instance) {
     if (instance.backupKey() != null) {
-      store.delete(instance.backupKey());
+      StoredArchive.delete(store, instance.backupKey());
     }
     instances.forgetBackup(instance.id());
   }

@@ -154,8 +154,7 @@ public class MigrateIn implements TaskKind {
       download(context, instance, box.open(sealedUrl, linkContext(instance.id())));
       instance = instance(context);
     }
-    var stored = store.head(instance.backupKey());
-    if (stored.isEmpty()) {
+    if (!StoredArchive.exists(store, instance.backupKey())) {
       instances.forgetBackup(instance.id());
       context.log("the archive received is no longer in the store; send it again");
       return StepOutcome.waitFor(List.of("backup"), taskProperties.waitRecheck());

@@ -65,8 +65,8 @@ class AccountPageTest {
       browser.open("/login");
       browser.type("#email", "fay@example.org");
       browser.type("#password", "correct horse battery");
-      browser.find("main form button[type=submit]").click();
-      browser.find("a[href='/account']").click();
+      browser.clickAndWait("main form button[type=submit]");
+      browser.clickAndWait("a[href='/account']");
       assertThat(browser.find("#account-email").getText()).isEqualTo("fay@example.org");
 
       // OpenPGP keys: refused with the reason, or shown
@@ -96,7 +96,7 @@ class AccountPageTest {
 
       // a token, shown once, works until revoked
       browser.type("#token-name", "backup script");
-      browser.find("#token-form button").click();
+      browser.clickAndWait("#token-form button");
       String token = browser.find("#new-token").getText();
       assertThat(token).startsWith("fdm_");
       assertThat(platform.call(node, "GET", "/api/v1/instances", token, null).status())
@@ -104,18 +104,18 @@ class AccountPageTest {
       browser.open("/account");
       assertThat(browser.all("#new-token")).isEmpty();
       assertThat(browser.find("#tokens table").getText()).contains("backup script");
-      browser.all("#tokens table form button").get(1).click();
+      browser.clickAndWait(browser.all("#tokens table form button").get(1));
       assertThat(platform.call(node, "GET", "/api/v1/instances", token, null).status())
           .isEqualTo(401);
 
       // the password: the current one is asked, the new one works at the next log-in
       browser.type("#current", "not my password");
       browser.type("#new-password", "a much longer new password");
-      browser.find("#password form button").click();
+      browser.clickAndWait("#password form button");
       assertThat(browser.find("#password .alert").getText()).contains("current password is wrong");
       browser.type("#current", "correct horse battery");
       browser.type("#new-password", "a much longer new password");
-      browser.find("#password form button").click();
+      browser.clickAndWait("#password form button");
       assertThat(browser.find(".notice").getText()).isEqualTo("Your password is changed.");
       assertThat(
               platform
@@ -130,7 +130,7 @@ class AccountPageTest {
 
       // the language: the page, and the account's mails from now on
       browser.find("#language option[value=fr]").click();
-      browser.find("#language-title + form button").click();
+      browser.clickAndWait("#language-title + form button");
       assertThat(browser.find("h1").getText()).isEqualTo("Votre compte");
       assertThat(browser.find("html").getAttribute("lang")).isEqualTo("fr");
       browser.screenshot("account");
@@ -141,6 +141,6 @@ class AccountPageTest {
     // typing a whole key into the field is slow: set it as a paste would
     ((JavascriptExecutor) browser.driver())
         .executeScript("document.getElementById('key').value = arguments[0];", key);
-    browser.find("#pgp-form button").click();
+    browser.clickAndWait("#pgp-form button");
   }
 }

@@ -67,12 +67,12 @@ class ConsoleJourneyTest {
       browser.open("/login");
       browser.type("#email", "bob@example.org");
       browser.type("#password", "correct horse battery");
-      browser.find("main form button[type=submit]").click();
-      browser.find("main a[href='/instances/" + migration.instance() + "']").click();
+      browser.clickAndWait("main form button[type=submit]");
+      browser.clickAndWait("main a[href='/instances/" + migration.instance() + "']");
       assertThat(browser.find(".badge").getText()).isEqualTo("Ready to start");
 
       // the pre-flight report, for a person
-      browser.find("#pre-flight").click();
+      browser.clickAndWait("#pre-flight");
       assertThat(browser.find("#verdict").getText()).isEqualTo("Your backup can be restored.");
       assertThat(browser.find("#release").getText())
           .matches("Its schema is that of \\S+ [0-9.]+, .*");
@@ -85,16 +85,19 @@ class ConsoleJourneyTest {
       browser.screenshot("journey-report");
       browser.driver().navigate().back();
 
-      browser.find("#exports-title + form button").click();
+      browser.clickAndWait("#exports-title + form button");
       assertThat(browser.path()).startsWith("/tasks/");
       assertThat(browser.find("h1").getText()).isEqualTo("Export archive");
       // the page follows the task by itself (server-sent events, htmx) until the link shows
+      // once the task has ended the page is shown again whole, without the live stream
       WebElement link =
           browser.await(
               Duration.ofSeconds(120),
               d -> {
                 List<WebElement> links = d.findElements(By.cssSelector("a.download"));
-                return links.isEmpty() ? null : links.get(0);
+                return links.isEmpty() || !d.findElements(By.cssSelector("[sse-connect]")).isEmpty()
+                    ? null
+                    : links.get(0);
               });
       assertThat(browser.find(".task-panel").getAttribute("data-state")).isEqualTo("succeeded");
       assertThat(browser.text()).containsPattern("Your export archive is ready: [0-9.]+ [kMG]?B");
@@ -130,14 +133,14 @@ class ConsoleJourneyTest {
   void anAdminSignsUpAndRequestsAnInstance() throws Exception {
     try (Browser browser = new Browser(node, "en")) {
       browser.open("/");
-      browser.find("a[href='/signup']").click();
+      browser.clickAndWait("a[href='/signup']");
       browser.type("#email", "Alice@Example.org");
       browser.type("#password", "short");
-      browser.find("main form button[type=submit]").click();
+      browser.clickAndWait("main form button[type=submit]");
       assertThat(browser.find(".field.invalid .error").getText()).contains("10");
 
       browser.type("#password", "correct horse battery");
-      browser.find("main form button[type=submit]").click();
+      browser.clickAndWait("main form button[type=submit]");
       assertThat(browser.find("h1").getText()).isEqualTo("Check your mail");
       assertThat(browser.text()).contains("alice@example.org");
 
@@ -145,23 +148,23 @@ class ConsoleJourneyTest {
       browser.open("/login");
       browser.type("#email", "alice@example.org");
       browser.type("#password", "correct horse battery");
-      browser.find("main form button[type=submit]").click();
+      browser.clickAndWait("main form button[type=submit]");
       assertThat(browser.find(".alert").getText()).contains("Confirm your email address");
 
       browser.open(platform.verificationLink("alice@example.org"));
       assertThat(browser.text()).contains("Your email address is confirmed");
 
-      browser.find("main a[href='/login']").click();
+      browser.clickAndWait("main a[href='/login']");
       browser.type("#email", "alice@example.org");
       browser.type("#password", "correct horse battery");
-      browser.find("main form button[type=submit]").click();
+      browser.clickAndWait("main form button[type=submit]");
       assertThat(browser.path()).isEqualTo("/instances");
       assertThat(browser.text()).contains("You have no instance yet");
 
-      browser.find("a[href='/instances/new']").click();
+      browser.clickAndWait("a[href='/instances/new']");
       browser.type("#localDomain", "not a domain");
       browser.type("#version", "");
-      browser.find("main form button[type=submit]").click();
+      browser.clickAndWait("main form button[type=submit]");
       assertThat(browser.find(".alert").getText()).contains("Some fields need a change");
       assertThat(browser.find("#localDomain").findElement(By.xpath("..")).getText())
           .contains("This is not a domain name");
@@ -172,7 +175,7 @@ class ConsoleJourneyTest {
       browser.type("#webDomain", "social.café.example");
       browser.type("#version", "4.3.2");
       browser.type("#accounts", "120");
-      browser.find("main form button[type=submit]").click();
+      browser.clickAndWait("main form button[type=submit]");
       assertThat(browser.path()).startsWith("/instances/");
       String instancePath = browser.path();
       assertThat(browser.find("h1").getText()).isEqualTo("café.example");
@@ -202,7 +205,7 @@ class ConsoleJourneyTest {
               List.of(
                   "host-record=social.xn--caf-dma.example,192.0.2.10,2001:db8::10",
                   "host-record=xn--caf-dma.example,192.0.2.66"))) {
-        browser.find("form.dns-check button").click();
+        browser.clickAndWait("form.dns-check button");
         assertThat(browser.all("#dns tbody tr[data-verdict=correct]")).hasSize(2);
         assertThat(browser.find("#dns tbody tr[data-verdict=wrong]").getText())
             .contains("found: 192.0.2.66");
@@ -220,7 +223,7 @@ class ConsoleJourneyTest {
                   "host-record=social.xn--caf-dma.example,192.0.2.10,2001:db8::10",
                   "host-record=xn--caf-dma.example,192.0.2.10,2001:db8::10",
                   "txt-record=_fedimon.xn--caf-dma.example," + txt))) {
-        browser.find("form.dns-check button").click();
+        browser.clickAndWait("form.dns-check button");
         assertThat(browser.all("#dns tbody tr[data-verdict=correct]")).hasSize(5);
         assertThat(browser.find("#dns-verified").getText()).contains("Your DNS records are right");
         assertThat(browser.find(".timeline li[data-milestone=dns]").getAttribute("class"))
@@ -229,7 +232,7 @@ class ConsoleJourneyTest {
       browser.screenshot("journey-dns");
 
       // the migration's page follows the task live: a backup of another domain stops it
-      browser.find("#follow-migration").click();
+      browser.clickAndWait("#follow-migration");
       assertThat(browser.find("h1").getText()).isEqualTo("Migration");
       assertThat(browser.find(".task-panel").getText()).contains("Step: receive");
       String token =
@@ -281,7 +284,7 @@ class ConsoleJourneyTest {
       assertThat(browser.find("#dns-title").getText()).isEqualTo("Enregistrements DNS");
       assertThat(browser.find("html").getAttribute("lang")).isEqualTo("fr");
 
-      browser.find(".site-nav form button").click();
+      browser.clickAndWait(".site-nav form button");
       browser.await(Duration.ofSeconds(10), d -> browser.path().equals("/login"));
       browser.open(instancePath);
       assertThat(browser.path()).isEqualTo("/login");

@@ -108,6 +108,9 @@ class IsolationWalkTest {
         pattern = pattern.replaceAll("\\{name:[^}]*}", "20261202T000000.000Z-x.eml");
         names.removeIf(name -> name.startsWith("name:"));
       }
+      // an upload of the instance and a chunk of it: the instance decides whose they are
+      pattern = pattern.replace("{upload}", UUID.randomUUID().toString()).replace("{n}", "0");
+      names.removeIf(name -> name.equals("upload") || name.equals("n"));
       assertThat(names)
           .as("a route with a path variable this walk does not know: " + route)
           .allMatch("id"::equals);

@@ -67,7 +67,7 @@ class OperatorConsoleTest {
       browser.open("/operator");
       assertThat(browser.find("#queue-title").getText()).isEqualTo("Requests to review (3)");
 
-      browser.find(".review[data-domain='approve.example'] form button").click();
+      browser.clickAndWait(".review[data-domain='approve.example'] form button");
       assertThat(browser.find(".notice").getText()).contains("Approved approve.example");
       assertThat(browser.all(".review[data-domain='approve.example']")).isEmpty();
       assertThat(
@@ -79,7 +79,7 @@ class OperatorConsoleTest {
           .isFalse();
 
       browser.type(".review[data-domain='decline.example'] input[name=reason]", "no room for now");
-      browser.find(".review[data-domain='decline.example'] form.decline button").click();
+      browser.clickAndWait(".review[data-domain='decline.example'] form.decline button");
       assertThat(browser.find(".notice").getText()).contains("Declined decline.example");
       assertThat(
               platform
@@ -90,11 +90,11 @@ class OperatorConsoleTest {
           .isFalse();
 
       // the admin's mail, as the outbox holds it
-      browser.find("a[href='/operator/outbox']").click();
-      browser
-          .driver()
-          .findElement(By.linkText("Your request for decline.example was declined"))
-          .click();
+      browser.clickAndWait("a[href='/operator/outbox']");
+      browser.clickAndWait(
+          browser
+              .driver()
+              .findElement(By.linkText("Your request for decline.example was declined")));
       assertThat(browser.find("pre.mail").getText()).contains("Our reason: no room for now");
 
       // the failed migration: its problem, its log, and a retry from a step
@@ -104,14 +104,14 @@ class OperatorConsoleTest {
       assertThat(browser.find("#task-state").getText()).isEqualTo("Failed");
       assertThat(browser.text()).contains("LOCAL_DOMAIN is example.social");
       assertThat(browser.find("#task-log").getText()).contains("receive");
-      browser.find("form.retry button").click();
+      browser.clickAndWait("form.retry button");
       assertThat(browser.find(".notice").getText()).isEqualTo("The task is queued again.");
       browser.screenshot("operator-task");
 
       // cancel a migration that waits for its backup
       String waiting = task(admin, approve);
       browser.open("/operator/tasks/" + waiting);
-      browser.find("form[action$='/cancel'] button").click();
+      browser.clickAndWait("form[action$='/cancel'] button");
       assertThat(browser.find(".notice").getText()).contains("The cancel is asked");
       platform.awaitTask(
           node,
@@ -128,7 +128,7 @@ class OperatorConsoleTest {
     browser.open("/login");
     browser.type("#email", email);
     browser.type("#password", "correct horse battery");
-    browser.find("main form button[type=submit]").click();
+    browser.clickAndWait("main form button[type=submit]");
   }
 
   private static String file(String admin, String domain) {

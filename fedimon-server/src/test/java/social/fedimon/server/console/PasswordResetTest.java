@@ -33,29 +33,29 @@ class PasswordResetTest {
     platform.account(node, "gus@example.org");
     try (Browser browser = new Browser(node, "en")) {
       browser.open("/login");
-      browser.find("a[href='/password-reset']").click();
+      browser.clickAndWait("a[href='/password-reset']");
       browser.type("#email", "nobody@example.org");
-      browser.find("main form button").click();
+      browser.clickAndWait("main form button");
       String unknown = browser.find("#reset-sent").getText();
 
       browser.open("/password-reset");
       browser.type("#email", "gus@example.org");
-      browser.find("main form button").click();
+      browser.clickAndWait("main form button");
       assertThat(browser.find("#reset-sent").getText()).isEqualTo(unknown);
 
       String link = platform.mailLink("gus@example.org", "/password-reset/new?token=");
       browser.open(link);
       browser.type("#password", "short");
-      browser.find("main form button").click();
+      browser.clickAndWait("main form button");
       assertThat(browser.find(".alert").getText()).contains("10");
       browser.type("#password", "my brand new password");
-      browser.find("main form button").click();
+      browser.clickAndWait("main form button");
       assertThat(browser.path()).isEqualTo("/login");
       assertThat(browser.find("#reset-done").getText()).contains("Your password is set");
 
       browser.type("#email", "gus@example.org");
       browser.type("#password", "my brand new password");
-      browser.find("main form button[type=submit]").click();
+      browser.clickAndWait("main form button[type=submit]");
       assertThat(browser.path()).isEqualTo("/instances");
 
       // the link is spent

@@ -72,9 +72,27 @@ public final class Browser implements AutoCloseable {
     field.sendKeys(text);
   }
 
-  /** Waits until {@code until} holds (the page changes by itself: htmx, a redirect). */
+  /**
+   * Waits until {@code until} holds (the page changes by itself: htmx, a redirect); elements that
+   * the page replaced meanwhile are looked up again.
+   */
   public <T> T await(Duration timeout, Function<WebDriver, T> until) {
-    return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).until(until);
+    return new WebDriverWait(driver, timeout, Duration.ofMillis(100))
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(until);
+  }
+
+  /** Clicks what leads to another page (a link, a form's button) and waits until it is there. */
+  public void clickAndWait(String css) {
+    clickAndWait(find(css));
+  }
+
+  /** Clicks {@code element}, which leads to another page, and waits until it is there. */
+  public void clickAndWait(WebElement element) {
+    WebElement page = driver.findElement(By.tagName("html"));
+    element.click();
+    new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(50))
+        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
   }
 
   public String text() {
