@@ -112,6 +112,17 @@ final class ReportText {
               + database.dumpedBy()
               + (database.dumpedFrom() == null ? "" : " from PostgreSQL " + database.dumpedFrom()));
     }
+    Report.Mastodon mastodon = database.mastodon();
+    if (mastodon != null && mastodon.release() != null) {
+      out.println(
+          "Release:    "
+              + (mastodon.fork() == null ? "Mastodon" : mastodon.fork())
+              + " "
+              + mastodon.release()
+              + (mastodon.schemaVersion() == null
+                  ? ""
+                  : " (schema " + mastodon.schemaVersion() + ")"));
+    }
   }
 
   private static String describe(String format) {

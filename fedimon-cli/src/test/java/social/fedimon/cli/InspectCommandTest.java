@@ -67,6 +67,24 @@ class InspectCommandTest {
   }
 
   @Test
+  void theTextReportNamesTheReleaseAndForkAsTheJsonDoes() throws Exception {
+    run("inspect", "--format", "json", dir.resolve("backup.tar.zst").toString());
+    JsonNode report = new ObjectMapper().readTree(out.toString());
+    out.getBuffer().setLength(0);
+
+    int status = run("inspect", dir.resolve("backup.tar.zst").toString());
+
+    assertThat(status).isEqualTo(0);
+    assertThat(out.toString())
+        .contains(
+            "Release:    Mastodon "
+                + report.at("/database/mastodon/release").asText()
+                + " (schema "
+                + report.at("/database/mastodon/schemaVersion").asText()
+                + ")");
+  }
+
+  @Test
   void exitsOneAndExplainsWhatToDoWhenRejected() {
     int status = run("inspect", dir.resolve("evil.tar").toString());
 

@@ -134,6 +134,7 @@ class AccountPageTest {
       assertThat(browser.find("h1").getText()).isEqualTo("Votre compte");
       assertThat(browser.find("html").getAttribute("lang")).isEqualTo("fr");
       browser.screenshot("account");
+      assertThat(browser.accessibilityProblems()).as("axe-core").isEmpty();
     }
   }
 

@@ -116,6 +116,7 @@ class BackupUploadTest {
       assertThat(browser.find("#backup-received").getText()).startsWith("Backup received:");
       assertThat(browser.all("#upload-unfinished")).isEmpty();
       browser.screenshot("backup-uploaded");
+      assertThat(browser.accessibilityProblems()).as("axe-core").isEmpty();
     }
 
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

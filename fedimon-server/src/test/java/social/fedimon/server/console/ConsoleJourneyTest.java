@@ -71,8 +71,10 @@ class ConsoleJourneyTest {
       browser.clickAndWait("main a[href='/instances/" + migration.instance() + "']");
       assertThat(browser.find(".badge").getText()).isEqualTo("Ready to start");
 
+      List<String> a11y = new java.util.ArrayList<>(browser.accessibilityProblems());
       // the pre-flight report, for a person
       browser.clickAndWait("#pre-flight");
+      a11y.addAll(browser.accessibilityProblems());
       assertThat(browser.find("#verdict").getText()).isEqualTo("Your backup can be restored.");
       assertThat(browser.find("#release").getText())
           .matches("Its schema is that of \\S+ [0-9.]+, .*");
@@ -103,6 +105,7 @@ class ConsoleJourneyTest {
       assertThat(browser.text()).containsPattern("Your export archive is ready: [0-9.]+ [kMG]?B");
       assertThat(link.getText()).contains("example.social");
       browser.screenshot("journey-export");
+      a11y.addAll(browser.accessibilityProblems());
 
       // the link downloads the archive with the session's cookie
       String cookie = browser.driver().manage().getCookieNamed("JSESSIONID").getValue();
@@ -126,14 +129,18 @@ class ConsoleJourneyTest {
       // the instance page lists the export with its size
       browser.open("/instances/" + migration.instance());
       assertThat(browser.find("#exports-title ~ table").getText()).contains("Done");
+      assertThat(a11y).as("axe-core: serious or critical findings").isEmpty();
     }
   }
 
   @Test
   void anAdminSignsUpAndRequestsAnInstance() throws Exception {
+    List<String> a11y = new java.util.ArrayList<>();
     try (Browser browser = new Browser(node, "en")) {
       browser.open("/");
+      a11y.addAll(browser.accessibilityProblems());
       browser.clickAndWait("a[href='/signup']");
+      a11y.addAll(browser.accessibilityProblems());
       browser.type("#email", "Alice@Example.org");
       browser.type("#password", "short");
       browser.clickAndWait("main form button[type=submit]");
@@ -142,6 +149,7 @@ class ConsoleJourneyTest {
       browser.type("#password", "correct horse battery");
       browser.clickAndWait("main form button[type=submit]");
       assertThat(browser.find("h1").getText()).isEqualTo("Check your mail");
+      a11y.addAll(browser.accessibilityProblems());
       assertThat(browser.text()).contains("alice@example.org");
 
       // logging in before confirming says what to do
@@ -150,6 +158,7 @@ class ConsoleJourneyTest {
       browser.type("#password", "correct horse battery");
       browser.clickAndWait("main form button[type=submit]");
       assertThat(browser.find(".alert").getText()).contains("Confirm your email address");
+      a11y.addAll(browser.accessibilityProblems());
 
       browser.open(platform.verificationLink("alice@example.org"));
       assertThat(browser.text()).contains("Your email address is confirmed");
@@ -160,12 +169,14 @@ class ConsoleJourneyTest {
       browser.clickAndWait("main form button[type=submit]");
       assertThat(browser.path()).isEqualTo("/instances");
       assertThat(browser.text()).contains("You have no instance yet");
+      a11y.addAll(browser.accessibilityProblems());
 
       browser.clickAndWait("a[href='/instances/new']");
       browser.type("#localDomain", "not a domain");
       browser.type("#version", "");
       browser.clickAndWait("main form button[type=submit]");
       assertThat(browser.find(".alert").getText()).contains("Some fields need a change");
+      a11y.addAll(browser.accessibilityProblems());
       assertThat(browser.find("#localDomain").findElement(By.xpath("..")).getText())
           .contains("This is not a domain name");
       assertThat(browser.find("#version").findElement(By.xpath("..")).getText())
@@ -188,6 +199,7 @@ class ConsoleJourneyTest {
           .contains("_fedimon.xn--caf-dma.example TXT fedimon-verification=");
       assertThat(browser.find(".timeline").getText()).contains("Request submitted");
       assertThat(browser.all("#dns tbody tr[data-verdict=unchecked]")).hasSize(5);
+      a11y.addAll(browser.accessibilityProblems());
       browser.screenshot("journey-request");
 
       // the admin sets the records (the TXT value as the page shows it) and checks them
@@ -261,6 +273,7 @@ class ConsoleJourneyTest {
               "failed"
                   .equals(d.findElement(By.cssSelector(".task-panel")).getAttribute("data-state")));
       assertThat(browser.find(".task-panel .alert").getText()).contains("example.social");
+      a11y.addAll(browser.accessibilityProblems());
       browser.screenshot("journey-backup-refused");
 
       // the request shows on the list
@@ -289,5 +302,6 @@ class ConsoleJourneyTest {
       browser.open(instancePath);
       assertThat(browser.path()).isEqualTo("/login");
     }
+    assertThat(a11y).as("axe-core: serious or critical findings").isEmpty();
   }
 }

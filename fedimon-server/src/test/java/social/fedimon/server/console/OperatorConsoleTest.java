@@ -66,6 +66,7 @@ class OperatorConsoleTest {
       logIn(browser, Platform.OPERATOR);
       browser.open("/operator");
       assertThat(browser.find("#queue-title").getText()).isEqualTo("Requests to review (3)");
+      assertThat(browser.accessibilityProblems()).as("axe-core").isEmpty();
 
       browser.clickAndWait(".review[data-domain='approve.example'] form button");
       assertThat(browser.find(".notice").getText()).contains("Approved approve.example");
@@ -107,6 +108,7 @@ class OperatorConsoleTest {
       browser.clickAndWait("form.retry button");
       assertThat(browser.find(".notice").getText()).isEqualTo("The task is queued again.");
       browser.screenshot("operator-task");
+      assertThat(browser.accessibilityProblems()).as("axe-core").isEmpty();
 
       // cancel a migration that waits for its backup
       String waiting = task(admin, approve);

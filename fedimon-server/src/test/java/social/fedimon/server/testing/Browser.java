@@ -99,6 +99,25 @@ public final class Browser implements AutoCloseable {
     return find("main").getText();
   }
 
+  /**
+   * axe-core's serious and critical findings on the page as it is now, one line each (rule, impact,
+   * the elements); empty when there is none.
+   */
+  public java.util.List<String> accessibilityProblems() {
+    com.deque.html.axecore.results.Results results =
+        new com.deque.html.axecore.selenium.AxeBuilder().analyze(driver);
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    for (com.deque.html.axecore.results.Rule rule : results.getViolations()) {
+      if ("serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact())) {
+        StringBuilder line =
+            new StringBuilder(path() + ": " + rule.getId() + " (" + rule.getImpact() + "): ");
+        rule.getNodes().forEach(node -> line.append(node.getTarget()).append(' '));
+        problems.add(line.toString().strip());
+      }
+    }
+    return problems;
+  }
+
   /** The page as a PNG under target/screenshots. */
   public Path screenshot(String name) {
     try {
