@@ -155,7 +155,7 @@ class InstanceController {
    * the bucket of media, checked by listing it.
    */
   @PostMapping(
-      path = "/api/v1/instances/{id}/backup",
+      path = {"/api/v1/instances/{id}/backup", "/instances/{id}/backup"},
       consumes = MediaType.APPLICATION_JSON_VALUE,
       produces = MediaType.APPLICATION_JSON_VALUE)
   InstanceView backupLink(
@@ -215,7 +215,9 @@ class InstanceController {
     return view(instances.find(instance.id()).orElseThrow());
   }
 
-  @PostMapping(path = "/api/v1/instances/{id}/secrets", produces = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(
+      path = {"/api/v1/instances/{id}/secrets", "/instances/{id}/secrets"},
+      produces = MediaType.APPLICATION_JSON_VALUE)
   InstanceView secrets(
       @PathVariable UUID id,
       @RequestBody Secrets given,
@@ -250,7 +252,9 @@ class InstanceController {
         .orElseThrow(() -> ApiException.notFound("a report (no backup has been inspected yet)"));
   }
 
-  @PostMapping(path = "/api/v1/instances/{id}/confirm", produces = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(
+      path = {"/api/v1/instances/{id}/confirm", "/instances/{id}/confirm"},
+      produces = MediaType.APPLICATION_JSON_VALUE)
   InstanceView confirm(@PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account) {
     owned(id, account);
     return milestone(id, InstanceStore.Milestone.CONFIRMED);

@@ -116,11 +116,56 @@ class BackupUploadTest {
       assertThat(browser.find("#backup-received").getText()).startsWith("Backup received:");
       assertThat(browser.all("#upload-unfinished")).isEmpty();
       browser.screenshot("backup-uploaded");
+
+      // the archive's password, a refused link, a bucket that cannot be listed, then the go
+      browser
+          .find("#secrets-form")
+          .findElement(org.openqa.selenium.By.xpath(".."))
+          .findElement(org.openqa.selenium.By.tagName("summary"))
+          .click();
+      browser.type("#passwords", "pa ss word\nanother one");
+      browser.clickAndWait("#secrets-form button");
+      browser
+          .find("#link-form")
+          .findElement(org.openqa.selenium.By.xpath(".."))
+          .findElement(org.openqa.selenium.By.tagName("summary"))
+          .click();
+      browser.type("#backup-url", "http://files.example.org/backup.tar.zst");
+      browser.find("#link-form button").click();
+      browser.await(
+          Duration.ofSeconds(10),
+          d ->
+              !d.findElement(org.openqa.selenium.By.cssSelector("#link-form .form-error"))
+                  .getText()
+                  .isEmpty());
+      assertThat(browser.find("#link-form .form-error").getText()).contains("https");
+      browser
+          .find("#media-form")
+          .findElement(org.openqa.selenium.By.xpath(".."))
+          .findElement(org.openqa.selenium.By.tagName("summary"))
+          .click();
+      browser.type("#s3-endpoint", "http://127.0.0.1:9/");
+      browser.type("#s3-bucket", "media");
+      browser.type("#s3-access", "AKIAEXAMPLE");
+      browser.type("#s3-secret", "not-a-secret-that-works");
+      browser.find("#media-form button").click();
+      browser.await(
+          Duration.ofSeconds(20),
+          d ->
+              !d.findElement(org.openqa.selenium.By.cssSelector("#media-form .form-error"))
+                  .getText()
+                  .isEmpty());
+      assertThat(browser.find("#media-form .form-error").getText()).doesNotContain("not-a-secret");
+      assertThat(browser.all("#media-access")).isEmpty();
+      browser.clickAndWait("#confirm-form button");
+      assertThat(browser.find("#confirmed").getText()).startsWith("You said go on");
       assertThat(browser.accessibilityProblems()).as("axe-core").isEmpty();
     }
 
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     var view = platform.call(node, "GET", "/api/v1/instances/" + instance, admin, null).json();
+    assertThat(view.get("confirmedAt").isNull()).isFalse();
+    assertThat(view.get("mediaAccess").asBoolean()).isFalse();
     assertThat(view.at("/backup/sha256").asText()).isEqualTo(sha);
     assertThat(view.at("/backup/bytes").asLong()).isEqualTo(bytes.length);
     // the migration reads the chunks as one archive
