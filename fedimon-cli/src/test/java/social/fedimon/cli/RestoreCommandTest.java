@@ -60,6 +60,7 @@ class RestoreCommandTest {
     String[] tenant = MastodonDatabase.createTenant();
     String url = MastodonDatabase.url(tenant[0], tenant[1]);
     assertThat(run("restore", dir.resolve("db.dump").toString(), "--database-url", url))
+        .as("the first restore: %s%n%s", out, err)
         .isEqualTo(0);
 
     int status = run("restore", dir.resolve("db.dump").toString(), "--database-url", url);
