@@ -18,6 +18,7 @@ import org.springframework.web.servlet.LocaleResolver;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import social.fedimon.server.account.AccountStore;
 import social.fedimon.server.account.CurrentAccount;
+import social.fedimon.server.account.Passwords;
 import social.fedimon.server.account.PgpKeys;
 import social.fedimon.server.account.RateLimits;
 import social.fedimon.server.mail.Mailer;
@@ -85,7 +86,7 @@ class AccountPages {
       redirect.addFlashAttribute("passwordError", "limit");
     } else if (!passwords.matches(current, account.passwordHash())) {
       redirect.addFlashAttribute("passwordError", "account.password.wrong");
-    } else if (password.length() < 10 || password.length() > 1000) {
+    } else if (!Passwords.acceptable(password)) {
       redirect.addFlashAttribute("passwordError", "signup.error.password");
     } else {
       accounts.password(who.id(), passwords.encode(password));

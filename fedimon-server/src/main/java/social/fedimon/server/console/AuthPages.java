@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import social.fedimon.server.account.AccountStore;
+import social.fedimon.server.account.Passwords;
 import social.fedimon.server.account.RateLimits;
 import social.fedimon.server.account.SignUps;
 
@@ -48,7 +49,7 @@ class AuthPages {
     if (!address.matches("[^@\\s]{1,64}@[^@\\s]{1,189}") || address.length() > 254) {
       errors.put("email", "signup.error.email");
     }
-    if (password.length() < 10 || password.length() > 1000) {
+    if (!Passwords.acceptable(password)) {
       errors.put("password", "signup.error.password");
     }
     model.addAttribute("email", email);

@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import social.fedimon.server.account.AccountStore;
+import social.fedimon.server.account.Passwords;
 import social.fedimon.server.account.RateLimits;
 import social.fedimon.server.mail.Mailer;
 import social.fedimon.server.runtime.PublicUrl;
@@ -89,7 +90,7 @@ class ResetPages {
       @RequestParam(defaultValue = "") String password,
       Model model) {
     model.addAttribute("token", token);
-    if (password.length() < 10 || password.length() > 1000) {
+    if (!Passwords.acceptable(password)) {
       model.addAttribute("valid", accounts.byReset(token).isPresent());
       model.addAttribute("error", "signup.error.password");
       return "reset-new";

@@ -52,9 +52,15 @@ public class Notifications {
   private final AccountStore accounts;
   private final InstanceStore instances;
   private final PublicUrl publicUrl;
+  private final social.fedimon.server.console.Formats formats;
 
   Notifications(
-      Mailer mailer, AccountStore accounts, InstanceStore instances, PublicUrl publicUrl) {
+      Mailer mailer,
+      AccountStore accounts,
+      InstanceStore instances,
+      PublicUrl publicUrl,
+      social.fedimon.server.console.Formats formats) {
+    this.formats = formats;
     this.mailer = mailer;
     this.accounts = accounts;
     this.instances = instances;
@@ -132,20 +138,7 @@ public class Notifications {
       send(Kind.READY, instance, "", "/instances/" + instance.id());
     } else if (task.state() == TaskState.SUCCEEDED && "export".equals(task.kind())) {
       long bytes = task.result() == null ? 0 : task.result().path("bytes").asLong();
-      send(Kind.EXPORT_READY, instance, sizeOf(bytes), path);
+      send(Kind.EXPORT_READY, instance, formats.bytes(bytes), path);
     }
-  }
-
-  static String sizeOf(long n) {
-    String[] units = {"B", "kB", "MB", "GB", "TB"};
-    double value = n;
-    int unit = 0;
-    while (value >= 1000 && unit < units.length - 1) {
-      value /= 1000;
-      unit++;
-    }
-    return unit == 0
-        ? n + " B"
-        : String.format(Locale.ROOT, value < 10 ? "%.1f %s" : "%.0f %s", value, units[unit]);
   }
 }
