@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -28,19 +29,32 @@ class AccountController {
       @NotBlank @Email @Size(max = 254) String email,
       @NotBlank @Size(min = Passwords.MIN_LENGTH, max = Passwords.MAX_LENGTH) String password) {}
 
-  record TokenRequest(@NotBlank String email, @NotBlank String password, String name) {}
+  /**
+   * @param code the current TOTP code (or a recovery code) of an account with two-factor on
+   */
+  record TokenRequest(
+      @NotBlank String email,
+      @NotBlank String password,
+      @Nullable String name,
+      @Nullable @Size(max = 64) String code) {}
 
   private final AccountStore accounts;
   private final PasswordEncoder passwords;
   private final SignUps signUps;
   private final RateLimits limits;
+  private final TwoFactor twoFactor;
 
   AccountController(
-      AccountStore accounts, PasswordEncoder passwords, SignUps signUps, RateLimits limits) {
+      AccountStore accounts,
+      PasswordEncoder passwords,
+      SignUps signUps,
+      RateLimits limits,
+      TwoFactor twoFactor) {
     this.accounts = accounts;
     this.passwords = passwords;
     this.signUps = signUps;
     this.limits = limits;
+    this.twoFactor = twoFactor;
   }
 
   @PostMapping(path = "/api/v1/accounts", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -78,6 +92,21 @@ class AccountController {
     if (!account.verified()) {
       throw ApiException.forbidden(
           "confirm your email address first: follow the link in the mail we sent");
+    }
+    if (twoFactor.enabled(account.id())) {
+      if (request.code() == null || request.code().isBlank()) {
+        throw new ApiException(
+            HttpStatus.UNAUTHORIZED,
+            "unauthorized",
+            "this account has two-factor authentication on: add the current code of its"
+                + " authenticator app (or a recovery code) as \"code\"");
+      }
+      if (!twoFactor.check(account.id(), request.code())) {
+        throw new ApiException(
+            HttpStatus.UNAUTHORIZED,
+            "unauthorized",
+            "the two-factor code is wrong or was already used");
+      }
     }
     String name = request.name() == null || request.name().isBlank() ? "api" : request.name();
     String secret = accounts.newToken(account.id(), name);

@@ -17,22 +17,29 @@ import org.springframework.stereotype.Component;
 /**
  * The console's log-in: email and password, checked against the Argon2id hash, for verified
  * accounts, within the log-in rate limit (per address and per email). The principal is the {@link
- * CurrentAccount}, as with a token.
+ * CurrentAccount}, as with a token. An account with two-factor on gets only {@link #SECOND_FACTOR}
+ * until {@link SecondFactorLogIns} has its code.
  */
 @Component
-class PasswordAuthentication implements AuthenticationProvider {
+public class PasswordAuthentication implements AuthenticationProvider {
 
   private final AccountStore accounts;
   private final PasswordEncoder passwords;
   private final Operators operators;
   private final RateLimits limits;
+  private final TwoFactor twoFactor;
 
   PasswordAuthentication(
-      AccountStore accounts, PasswordEncoder passwords, Operators operators, RateLimits limits) {
+      AccountStore accounts,
+      PasswordEncoder passwords,
+      Operators operators,
+      RateLimits limits,
+      TwoFactor twoFactor) {
     this.accounts = accounts;
     this.passwords = passwords;
     this.operators = operators;
     this.limits = limits;
+    this.twoFactor = twoFactor;
   }
 
   @Override
@@ -58,8 +65,18 @@ class PasswordAuthentication implements AuthenticationProvider {
     if (!account.verified()) {
       throw new DisabledException("the email address is not confirmed yet");
     }
+    if (twoFactor.enabled(account.id())) {
+      // half-way: the only page this opens is the one asking for the code
+      return UsernamePasswordAuthenticationToken.authenticated(
+          new CurrentAccount(account.id(), account.email(), false),
+          null,
+          List.of(new SimpleGrantedAuthority(SECOND_FACTOR)));
+    }
     return authenticated(account, operators);
   }
+
+  /** The authority of a log-in whose password was right and whose second factor is still due. */
+  public static final String SECOND_FACTOR = "SECOND_FACTOR_DUE";
 
   /** The authentication of a known account, with its roles. */
   static UsernamePasswordAuthenticationToken authenticated(

@@ -7,16 +7,19 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import social.fedimon.server.api.ApiErrors;
 
 /**
  * The API takes personal access tokens, no session and no cookie (so no CSRF to guard); sign-up,
  * token creation and the verification link are open; operators' routes need an operator. The
- * console's pages take a session made by the log-in form.
+ * console's pages take a session made by the log-in form, and by its second page when the account
+ * has two-factor on.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -72,6 +75,7 @@ class SecurityConfiguration {
    */
   @Bean
   SecurityFilterChain pages(HttpSecurity http, PasswordAuthentication passwords) throws Exception {
+    AccessDeniedHandlerImpl forbidden = new AccessDeniedHandlerImpl();
     http.authenticationProvider(passwords)
         .authorizeHttpRequests(
             authorize ->
@@ -97,16 +101,30 @@ class SecurityConfiguration {
                         "/actuator/info",
                         "/actuator/prometheus")
                     .permitAll()
+                    .requestMatchers("/login/code")
+                    .hasAuthority(PasswordAuthentication.SECOND_FACTOR)
                     .requestMatchers("/operator/**")
                     .hasRole("OPERATOR")
+                    // not merely authenticated: a log-in waiting for its code is not an admin
                     .anyRequest()
-                    .authenticated())
+                    .hasRole("ADMIN"))
         .formLogin(
             form ->
                 form.loginPage("/login")
                     .usernameParameter("email")
-                    .defaultSuccessUrl("/instances", false)
+                    .successHandler(new LoginSuccess())
                     .failureHandler(new LoginFailures()))
+        .exceptionHandling(
+            e ->
+                e.accessDeniedHandler(
+                    (request, response, denied) -> {
+                      if (SecondFactorLogIns.due(
+                          SecurityContextHolder.getContext().getAuthentication())) {
+                        response.sendRedirect(request.getContextPath() + "/login/code");
+                      } else {
+                        forbidden.handle(request, response, denied);
+                      }
+                    }))
         .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut"))
         .sessionManagement(s -> s.sessionFixation(f -> f.newSession()))
         .headers(

@@ -21,11 +21,13 @@ import social.fedimon.server.account.CurrentAccount;
 import social.fedimon.server.account.Passwords;
 import social.fedimon.server.account.PgpKeys;
 import social.fedimon.server.account.RateLimits;
+import social.fedimon.server.account.TwoFactor;
 import social.fedimon.server.mail.Mailer;
 
 /**
- * The account page: email, language (of the pages and the mails), password, the OpenPGP key exports
- * are encrypted to, and personal access tokens for the API.
+ * The account page: email, language (of the pages and the mails), password, two-factor log-in
+ * ({@link TwoFactorPages}), the OpenPGP key exports are encrypted to, and personal access tokens
+ * for the API.
  */
 @Controller
 class AccountPages {
@@ -35,13 +37,16 @@ class AccountPages {
   private final PasswordEncoder passwords;
   private final RateLimits limits;
   private final LocaleResolver locales;
+  private final TwoFactor twoFactor;
 
   AccountPages(
       AccountStore accounts,
       PgpKeys pgpKeys,
       PasswordEncoder passwords,
       RateLimits limits,
-      LocaleResolver locales) {
+      LocaleResolver locales,
+      TwoFactor twoFactor) {
+    this.twoFactor = twoFactor;
     this.accounts = accounts;
     this.pgpKeys = pgpKeys;
     this.passwords = passwords;
@@ -55,6 +60,9 @@ class AccountPages {
     model.addAttribute("account", account);
     model.addAttribute("pgp", pgpKeys.info(current.id()).orElse(null));
     model.addAttribute("tokens", accounts.tokens(current.id()));
+    boolean twoFactorOn = twoFactor.enabled(current.id());
+    model.addAttribute("twoFactorOn", twoFactorOn);
+    model.addAttribute("recoveryLeft", twoFactorOn ? twoFactor.recoveryCodesLeft(current.id()) : 0);
     return "account";
   }
 

@@ -91,8 +91,27 @@ public final class Browser implements AutoCloseable {
   public void clickAndWait(WebElement element) {
     WebElement page = driver.findElement(By.tagName("html"));
     element.click();
-    new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(50))
-        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
+    new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(50)).until(d -> gone(page));
+  }
+
+  /**
+   * Whether the page's root element is gone. Chromium says so with a stale element, or, when the
+   * question meets the page's replacement half-way, "Node with given id does not belong to the
+   * document"; anything else met during a navigation is asked again.
+   */
+  private static boolean gone(WebElement page) {
+    try {
+      page.isEnabled();
+      return false;
+    } catch (org.openqa.selenium.StaleElementReferenceException e) {
+      return true;
+    } catch (org.openqa.selenium.WebDriverException e) {
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("does not belong to the document")) {
+        return true;
+      }
+      return false;
+    }
   }
 
   public String text() {
