@@ -90,6 +90,10 @@ sealed interface AgeIdentity {
       X25519.scalarMultBase(this.secret, 0, publicKey, 0);
     }
 
+    byte[] publicKey() {
+      return publicKey.clone();
+    }
+
     @Override
     public Optional<byte[]> unwrap(AgeHeader.Stanza stanza) throws GeneralSecurityException {
       if (!stanza.type().equals(TYPE)) {

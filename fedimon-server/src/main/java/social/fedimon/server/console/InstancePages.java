@@ -25,6 +25,7 @@ import social.fedimon.server.instance.Instance;
 import social.fedimon.server.instance.InstanceRequests;
 import social.fedimon.server.instance.InstanceStore;
 import social.fedimon.server.migration.MigrateIn;
+import social.fedimon.server.migration.PlatformKeys;
 import social.fedimon.server.task.Task;
 import social.fedimon.server.task.TaskService;
 import social.fedimon.server.task.TaskState;
@@ -49,6 +50,7 @@ class InstancePages {
   private final DnsVerification dnsVerification;
   private final com.fasterxml.jackson.databind.ObjectMapper json;
   private final social.fedimon.server.migration.ChunkedUploads chunkedUploads;
+  private final PlatformKeys platformKeys;
 
   InstancePages(
       InstanceStore instances,
@@ -58,7 +60,9 @@ class InstancePages {
       DnsRecords dns,
       DnsVerification dnsVerification,
       com.fasterxml.jackson.databind.ObjectMapper json,
-      social.fedimon.server.migration.ChunkedUploads chunkedUploads) {
+      social.fedimon.server.migration.ChunkedUploads chunkedUploads,
+      PlatformKeys platformKeys) {
+    this.platformKeys = platformKeys;
     this.json = json;
     this.chunkedUploads = chunkedUploads;
     this.dnsVerification = dnsVerification;
@@ -132,6 +136,9 @@ class InstancePages {
                 || migration.state() == TaskState.FAILED
                 || migration.stepIndex() <= migration.steps().indexOf("wait")));
     model.addAttribute("unfinished", chunkedUploads.unfinished(instance).orElse(null));
+    boolean replaceable = (boolean) model.getAttribute("replaceable");
+    model.addAttribute(
+        "keys", replaceable ? platformKeys.published(id, instance.localDomain()) : null);
     DnsVerification.Status dnsStatus = dnsVerification.status(instance);
     model.addAttribute("records", dnsStatus.records());
     model.addAttribute("dnsCheckedAt", dnsStatus.checkedAt());

@@ -19,11 +19,14 @@ public class BackupSecrets {
   private final InstanceStore instances;
   private final SecretBox box;
   private final ObjectMapper json;
+  private final PlatformKeys platformKeys;
 
-  BackupSecrets(InstanceStore instances, SecretBox box, ObjectMapper json) {
+  BackupSecrets(
+      InstanceStore instances, SecretBox box, ObjectMapper json, PlatformKeys platformKeys) {
     this.instances = instances;
     this.box = box;
     this.json = json;
+    this.platformKeys = platformKeys;
   }
 
   /**
@@ -40,15 +43,22 @@ public class BackupSecrets {
     }
   }
 
-  /** What opens the archive; none when nothing was given. */
+  /**
+   * What opens the archive: what the admin gave, and the platform's own keys for the instance when
+   * they were shown (an archive encrypted to us needs nothing given).
+   */
   public Secrets load(UUID instance) {
     byte[] sealed = instances.secrets(instance);
+    List<String> ours = platformKeys.identities(instance);
     if (sealed == null) {
-      return Secrets.none();
+      return ours.isEmpty() ? Secrets.none() : Secrets.of(List.of(), ours);
     }
     try {
       Given given = json.readValue(box.open(sealed, context(instance)), Given.class);
-      return Secrets.of(given.passwords(), given.identities());
+      List<String> identities =
+          new java.util.ArrayList<>(given.identities() == null ? List.of() : given.identities());
+      identities.addAll(ours);
+      return Secrets.of(given.passwords(), identities);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("the sealed secrets of an instance do not parse", e);
     }
