@@ -118,17 +118,10 @@ class InstancePages {
       @PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account, Model model) {
     Instance instance = owned(id, account);
     List<Task> all = tasks.forInstance(id);
-    Task migration = migration(instance);
+    Task migration = live(instance, model);
     String web = requests.webDomain(id).orElse(null);
-    model.addAttribute("instance", instance);
-    model.addAttribute("domain", IDN.toUnicode(instance.localDomain()));
-    model.addAttribute(
-        "punycode", !IDN.toUnicode(instance.localDomain()).equals(instance.localDomain()));
     model.addAttribute("webDomain", web);
     model.addAttribute("request", requests.request(id));
-    model.addAttribute("status", status(instance, migration));
-    model.addAttribute("timeline", timeline(instance, migration));
-    model.addAttribute("migration", migration);
     model.addAttribute(
         "replaceable",
         instance.declinedAt() == null
@@ -155,6 +148,38 @@ class InstancePages {
             && migration != null
             && migration.state() == TaskState.SUCCEEDED);
     return "instance";
+  }
+
+  /**
+   * The instance page's head, status, next step and timeline: what the page swaps in at each event
+   * of its migration while that runs; once it ended, the whole page again.
+   */
+  @GetMapping("/instances/{id}/live")
+  String live(
+      @PathVariable UUID id,
+      @AuthenticationPrincipal CurrentAccount account,
+      jakarta.servlet.http.HttpServletResponse response,
+      Model model) {
+    Instance instance = owned(id, account);
+    Task migration = live(instance, model);
+    if (migration == null || migration.state().ended()) {
+      response.setHeader("HX-Refresh", "true");
+    }
+    return "instance :: live";
+  }
+
+  /** What the live part of the instance page shows; the migration, if any. */
+  private @Nullable Task live(Instance instance, Model model) {
+    Task migration = migration(instance);
+    model.addAttribute("instance", instance);
+    model.addAttribute("domain", IDN.toUnicode(instance.localDomain()));
+    model.addAttribute(
+        "punycode", !IDN.toUnicode(instance.localDomain()).equals(instance.localDomain()));
+    model.addAttribute("status", status(instance, migration));
+    model.addAttribute("timeline", timeline(instance, migration));
+    model.addAttribute("migration", migration);
+    model.addAttribute("live", migration != null && !migration.state().ended());
+    return migration;
   }
 
   /** The pre-flight report of the backup received, for a person: verdict, findings, advice. */

@@ -44,6 +44,16 @@ class ConsoleJourneyTest {
             "--fedimon.dns.resolver=127.0.0.1:" + dnsPort);
   }
 
+  private static String operator;
+
+  /** The operator's token: the account is made by the first test that needs it. */
+  private static synchronized String operator() {
+    if (operator == null) {
+      operator = platform.account(node, Platform.OPERATOR);
+    }
+    return operator;
+  }
+
   @AfterAll
   static void stop() {
     platform.close();
@@ -53,9 +63,9 @@ class ConsoleJourneyTest {
   @Test
   void anAdminRequestsAnExportAndThePageFollowsItToTheLink() throws Exception {
     String admin = platform.account(node, "bob@example.org");
-    String operator = platform.account(node, Platform.OPERATOR);
     Platform.Migration migration =
-        platform.migrate(node, admin, operator, Backups.instanceArchive("console-export", source));
+        platform.migrate(
+            node, admin, operator(), Backups.instanceArchive("console-export", source));
     platform.awaitTask(
         node,
         admin,
@@ -242,6 +252,34 @@ class ConsoleJourneyTest {
             .isEqualTo("done");
       }
       browser.screenshot("journey-dns");
+
+      // the page follows the request live: an operator approves it, the timeline says so at once
+      ((org.openqa.selenium.JavascriptExecutor) browser.driver())
+          .executeScript("window.notReloaded = true;");
+      assertThat(browser.find(".timeline li[data-milestone=approved]").getAttribute("class"))
+          .isEqualTo("current");
+      String instanceId = browser.path().replace("/instances/", "");
+      assertThat(
+              platform
+                  .call(
+                      node,
+                      "POST",
+                      "/api/v1/operator/instances/" + instanceId + "/approve",
+                      operator(),
+                      null)
+                  .status())
+          .isEqualTo(200);
+      browser.await(
+          Duration.ofSeconds(20),
+          d ->
+              "done"
+                  .equals(
+                      browser.find(".timeline li[data-milestone=approved]").getAttribute("class")));
+      assertThat(
+              ((org.openqa.selenium.JavascriptExecutor) browser.driver())
+                  .executeScript("return window.notReloaded === true;"))
+          .as("updated in place, not reloaded")
+          .isEqualTo(true);
 
       // the migration's page follows the task live: a backup of another domain stops it
       browser.clickAndWait("#follow-migration");
