@@ -78,9 +78,17 @@ class ResetPages {
   }
 
   @GetMapping("/password-reset/new")
-  String choose(@RequestParam(defaultValue = "") String token, Model model) {
+  String choose(
+      @RequestParam(defaultValue = "") String token,
+      jakarta.servlet.http.HttpServletResponse response,
+      Model model) {
+    boolean valid = !token.isEmpty() && accounts.byReset(token).isPresent();
+    if (!valid) {
+      // as an unknown verification link: the page says so, the status too
+      response.setStatus(404);
+    }
     model.addAttribute("token", token);
-    model.addAttribute("valid", !token.isEmpty() && accounts.byReset(token).isPresent());
+    model.addAttribute("valid", valid);
     return "reset-new";
   }
 
