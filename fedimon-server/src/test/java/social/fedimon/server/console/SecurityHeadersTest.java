@@ -1,0 +1,70 @@
+package social.fedimon.server.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import social.fedimon.server.testing.Platform;
+
+/**
+ * What every page answers with, over real HTTP: a content security policy with no inline script,
+ * frame denial, no sniffing; HSTS only when the request came over https, which a reverse proxy on a
+ * trusted address says with X-Forwarded-Proto (the node sees loopback, as behind a proxy on the
+ * same machine).
+ */
+class SecurityHeadersTest {
+
+  static Platform platform;
+  static Platform.Node node;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    platform = new Platform("headers");
+    node = platform.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    platform.close();
+  }
+
+  @Test
+  void pagesForbidInlineScriptAndFraming() throws Exception {
+    HttpResponse<String> login = get("/login", false);
+    assertThat(login.statusCode()).isEqualTo(200);
+    String csp = login.headers().firstValue("Content-Security-Policy").orElse("");
+    assertThat(csp)
+        .contains("script-src 'self'")
+        .contains("frame-ancestors 'none'")
+        .doesNotContain("unsafe-inline")
+        .doesNotContain("unsafe-eval");
+    assertThat(login.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+    assertThat(login.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(login.body()).doesNotContain("<script>").doesNotContain(" onclick=");
+  }
+
+  @Test
+  void hstsOnlyOverHttps() throws Exception {
+    assertThat(get("/login", false).headers().firstValue("Strict-Transport-Security")).isEmpty();
+    HttpResponse<String> https = get("/login", true);
+    assertThat(https.headers().firstValue("Strict-Transport-Security").orElse(""))
+        .contains("max-age=");
+    // and the log-in's redirects stay on https
+    HttpResponse<String> redirect = get("/instances", true);
+    assertThat(redirect.statusCode()).isEqualTo(302);
+    assertThat(redirect.headers().firstValue("Location").orElse("")).startsWith("https://");
+  }
+
+  private static HttpResponse<String> get(String path, boolean https) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(node.base().resolve(path));
+    if (https) {
+      request.header("X-Forwarded-Proto", "https");
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
