@@ -31,6 +31,11 @@ public class ApiErrors {
     HttpMediaTypeNotSupportedException.class
   })
   ResponseEntity<ProblemDetail> unreadable(Exception e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof RequestSizeLimit.BodyTooLarge tooLarge) {
+        return problem(HttpStatus.PAYLOAD_TOO_LARGE, "invalid-request", tooLarge.getMessage());
+      }
+    }
     return problem(
         HttpStatus.BAD_REQUEST, "invalid-request", "the request is not what this URL takes");
   }

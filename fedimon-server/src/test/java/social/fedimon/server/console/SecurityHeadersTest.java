@@ -14,7 +14,7 @@ import social.fedimon.server.testing.Platform;
  * What every page answers with, over real HTTP: a content security policy with no inline script,
  * frame denial, no sniffing; HSTS only when the request came over https, which a reverse proxy on a
  * trusted address says with X-Forwarded-Proto (the node sees loopback, as behind a proxy on the
- * same machine).
+ * same machine). Request bodies are bounded.
  */
 class SecurityHeadersTest {
 
@@ -58,6 +58,54 @@ class SecurityHeadersTest {
     HttpResponse<String> redirect = get("/instances", true);
     assertThat(redirect.statusCode()).isEqualTo(302);
     assertThat(redirect.headers().firstValue("Location").orElse("")).startsWith("https://");
+  }
+
+  @Test
+  void bodiesAreBoundedWithOrWithoutALength() throws Exception {
+    String token = platform.account(node, "big@example.org");
+    String instance =
+        platform
+            .call(
+                node,
+                "POST",
+                "/api/v1/instances",
+                token,
+                java.util.Map.of("localDomain", "big.example"))
+            .json()
+            .get("id")
+            .asText();
+    byte[] big = ("{\"passwords\": [\"" + "x".repeat(1 << 20) + "\"]}").getBytes();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(node.base().resolve("/api/v1/instances/" + instance + "/secrets"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json");
+    HttpResponse<String> announced =
+        HTTP.send(
+            request.POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(announced.statusCode()).isEqualTo(413);
+    assertThat(announced.body()).contains("\"code\":\"invalid-request\"").contains("over 1 MiB");
+    // chunked: no length to refuse it by, so it is cut off where it passes the bound
+    HttpResponse<String> chunked =
+        HTTP.send(
+            request
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(big)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(chunked.statusCode()).isEqualTo(413);
+    // a body within the bound goes through
+    assertThat(
+            platform
+                .call(
+                    node,
+                    "POST",
+                    "/api/v1/instances/" + instance + "/secrets",
+                    token,
+                    java.util.Map.of("passwords", java.util.List.of("x".repeat(1000))))
+                .status())
+        .isEqualTo(200);
   }
 
   private static HttpResponse<String> get(String path, boolean https) throws Exception {
