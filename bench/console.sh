@@ -71,8 +71,8 @@ jar="$DATA/cookies"
 csrf=$(curl -sf -c "$jar" "$base/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1)
 curl -sf -o /dev/null -b "$jar" -c "$jar" --data-urlencode "email=admin@bench.example" \
   --data-urlencode "password=correct horse battery" --data-urlencode "_csrf=$csrf" "$base/login"
-session=$(awk '$6 == "JSESSIONID" {print $7}' "$jar" | tail -1)
-curl -sf -o /dev/null -H "Cookie: JSESSIONID=$session" "$base/instances" || { echo "log-in failed" >&2; exit 1; }
+session=$(awk '$6 == "SESSION" {print $7}' "$jar" | tail -1)
+curl -sf -o /dev/null -H "Cookie: SESSION=$session" "$base/instances" || { echo "log-in failed" >&2; exit 1; }
 
 cat > p95.lua << 'LUA'
 done = function(summary, latency, requests)
@@ -86,13 +86,13 @@ LUA
 
 measure() { # path
   # warm-up (JIT, caches), then the measured run
-  wrk -t2 -c50 -d5s -H "Cookie: JSESSIONID=$session" "$base$1" > /dev/null
-  wrk -t2 -c50 -d"${DURATION:-20}"s -H "Cookie: JSESSIONID=$session" -s p95.lua "$base$1" | grep '^RESULT'
+  wrk -t2 -c50 -d5s -H "Cookie: SESSION=$session" "$base$1" > /dev/null
+  wrk -t2 -c50 -d"${DURATION:-20}"s -H "Cookie: SESSION=$session" -s p95.lua "$base$1" | grep '^RESULT'
 }
 
 alone() { # path: the median of 30 requests one at a time, in ms (the service time without a queue)
   for _ in $(seq 1 30); do
-    curl -s -o /dev/null -w '%{time_total}\n' -H "Cookie: JSESSIONID=$session" "$base$1"
+    curl -s -o /dev/null -w '%{time_total}\n' -H "Cookie: SESSION=$session" "$base$1"
   done | sort -n | sed -n 15p | awk '{printf "%.1f", $1 * 1000}'
 }
 

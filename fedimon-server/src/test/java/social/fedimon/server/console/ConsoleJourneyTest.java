@@ -118,12 +118,12 @@ class ConsoleJourneyTest {
       a11y.addAll(browser.accessibilityProblems());
 
       // the link downloads the archive with the session's cookie
-      String cookie = browser.driver().manage().getCookieNamed("JSESSIONID").getValue();
+      String cookie = browser.driver().manage().getCookieNamed("SESSION").getValue();
       HttpResponse<byte[]> archive =
           HttpClient.newHttpClient()
               .send(
                   HttpRequest.newBuilder(URI.create(link.getAttribute("href")))
-                      .header("Cookie", "JSESSIONID=" + cookie)
+                      .header("Cookie", "SESSION=" + cookie)
                       .build(),
                   HttpResponse.BodyHandlers.ofByteArray());
       assertThat(archive.statusCode()).isEqualTo(200);
