@@ -7,8 +7,8 @@ import java.util.Optional;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+import social.fedimon.server.infra.FedimonProperties;
 import social.fedimon.server.mail.Mailer;
-import social.fedimon.server.runtime.FedimonProperties;
 
 /** Sign-up, from the API or the console: an unverified account and the mail with its link. */
 @Service

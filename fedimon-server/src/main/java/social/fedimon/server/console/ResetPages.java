@@ -13,8 +13,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import social.fedimon.server.account.AccountStore;
 import social.fedimon.server.account.Passwords;
 import social.fedimon.server.account.RateLimits;
+import social.fedimon.server.infra.PublicUrl;
 import social.fedimon.server.mail.Mailer;
-import social.fedimon.server.runtime.PublicUrl;
 
 /**
  * A forgotten password: a link by mail (one, for an hour), then a new password. The page answers

@@ -9,8 +9,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
-import social.fedimon.server.runtime.DataDirectory;
-import social.fedimon.server.runtime.FedimonProperties;
+import social.fedimon.server.infra.DataDirectory;
+import social.fedimon.server.infra.FedimonProperties;
 
 /** Mail goes to the configured SMTP relay, or to {@code var/outbox} when there is none. */
 @Configuration(proxyBeanMethods = false)

@@ -11,7 +11,7 @@ import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Component;
 import org.thymeleaf.context.Context;
 import org.thymeleaf.spring6.SpringTemplateEngine;
-import social.fedimon.server.runtime.FedimonProperties;
+import social.fedimon.server.infra.FedimonProperties;
 
 /**
  * The mails FédiMon sends, each in HTML and plain text, in the account's language: the subject is

@@ -2,8 +2,8 @@ package social.fedimon.server.secret;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import social.fedimon.server.runtime.DataDirectory;
-import social.fedimon.server.runtime.FedimonProperties;
+import social.fedimon.server.infra.DataDirectory;
+import social.fedimon.server.infra.FedimonProperties;
 
 @Configuration(proxyBeanMethods = false)
 class SecretConfiguration {

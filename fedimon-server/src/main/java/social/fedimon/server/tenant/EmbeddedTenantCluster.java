@@ -1,6 +1,6 @@
 package social.fedimon.server.tenant;
 
-import social.fedimon.server.runtime.EmbeddedPostgresServer;
+import social.fedimon.server.infra.EmbeddedPostgresServer;
 
 /**
  * The embedded tenant cluster under {@code var/tenants}, started by {@code serve} when no tenant

@@ -7,8 +7,8 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
-import social.fedimon.server.runtime.DataDirectory;
-import social.fedimon.server.runtime.EmbeddedPostgresServer;
+import social.fedimon.server.infra.DataDirectory;
+import social.fedimon.server.infra.EmbeddedPostgresServer;
 
 /** Starts the embedded tenant cluster on embedded defaults. */
 @Configuration(proxyBeanMethods = false)

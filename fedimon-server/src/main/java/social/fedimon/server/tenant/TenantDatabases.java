@@ -17,7 +17,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 import social.fedimon.engine.dump.RestoreTarget;
-import social.fedimon.server.runtime.ConnectionUrls;
+import social.fedimon.server.infra.ConnectionUrls;
 
 /**
  * Makes and removes tenant roles and databases. Each instance gets a role of its own (LOGIN, no

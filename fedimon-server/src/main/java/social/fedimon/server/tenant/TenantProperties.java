@@ -24,7 +24,7 @@ public record TenantProperties(@DefaultValue Database database) {
     @Override
     public String toString() {
       return "Database[url="
-          + (url == null ? null : social.fedimon.server.runtime.ConnectionUrls.redact(url))
+          + (url == null ? null : social.fedimon.server.infra.ConnectionUrls.redact(url))
           + "]";
     }
   }

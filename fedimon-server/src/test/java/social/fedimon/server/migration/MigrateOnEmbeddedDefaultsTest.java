@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import social.fedimon.engine.testing.FixtureDatabase;
 import social.fedimon.engine.testing.MastodonDatabase;
-import social.fedimon.server.runtime.EmbeddedPostgresServer;
+import social.fedimon.server.infra.EmbeddedPostgresServer;
 import social.fedimon.server.tenant.EmbeddedTenantCluster;
 import social.fedimon.server.tenant.TenantDatabases;
 import social.fedimon.server.testing.Backups;

@@ -25,7 +25,7 @@ import social.fedimon.engine.media.S3Settings;
 import social.fedimon.engine.testing.FixtureDatabase;
 import social.fedimon.engine.testing.S3ProxyFixture;
 import social.fedimon.server.FedimonServer;
-import social.fedimon.server.runtime.TestDataFolders;
+import social.fedimon.server.infra.TestDataFolders;
 
 /**
  * A FédiMon platform for tests: a platform database on the machine's PostgreSQL, a bucket on the

@@ -1,4 +1,4 @@
-package social.fedimon.server.runtime;
+package social.fedimon.server.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package social.fedimon.server.runtime;
+package social.fedimon.server.infra;
 
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;

@@ -1,4 +1,4 @@
-package social.fedimon.server.runtime;
+package social.fedimon.server.infra;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.springframework.beans.factory.ObjectProvider;

@@ -1,4 +1,4 @@
-package social.fedimon.server.runtime;
+package social.fedimon.server.infra;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

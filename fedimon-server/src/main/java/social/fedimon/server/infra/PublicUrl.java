@@ -1,4 +1,4 @@
-package social.fedimon.server.runtime;
+package social.fedimon.server.infra;
 
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
