@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import social.fedimon.server.account.CurrentAccount;
 import social.fedimon.server.dns.DnsRecords;
@@ -155,8 +156,9 @@ class InstancePages {
    * of its migration while that runs; once it ended, the whole page again.
    */
   @GetMapping("/instances/{id}/live")
-  String live(
+  @Nullable String live(
       @PathVariable UUID id,
+      @RequestParam(required = false) @Nullable String seen,
       @AuthenticationPrincipal CurrentAccount account,
       jakarta.servlet.http.HttpServletResponse response,
       Model model) {
@@ -164,6 +166,10 @@ class InstancePages {
     Task migration = live(instance, model);
     if (migration == null || migration.state().ended()) {
       response.setHeader("HX-Refresh", "true");
+    } else if (model.getAttribute("liveVersion").equals(seen)) {
+      // nothing the page shows changed (a progress event): no swap under the reader's eyes
+      response.setStatus(jakarta.servlet.http.HttpServletResponse.SC_NO_CONTENT);
+      return null;
     }
     return "instance :: live";
   }
@@ -179,6 +185,15 @@ class InstancePages {
     model.addAttribute("timeline", timeline(instance, migration));
     model.addAttribute("migration", migration);
     model.addAttribute("live", migration != null && !migration.state().ended());
+    model.addAttribute(
+        "liveVersion",
+        Integer.toHexString(
+            java.util.Objects.hash(
+                model.getAttribute("status"),
+                model.getAttribute("timeline"),
+                instance.hasReport(),
+                migration == null ? null : migration.state(),
+                migration == null ? null : migration.problemMessage())));
     return migration;
   }
 

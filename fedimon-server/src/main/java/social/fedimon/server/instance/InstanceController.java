@@ -357,7 +357,8 @@ class InstanceController {
           + ". Send a new backup, or ask us to retry.";
     }
     if (migration != null && migration.state() == TaskState.SUCCEEDED) {
-      return "Your instance is restored and ready to start.";
+      return "Your instance is restored; its Kubernetes objects wait for an operator to apply them"
+          + " (it does not run yet).";
     }
     if (instance.backupKey() == null) {
       return "Send your backup (PUT /api/v1/instances/" + instance.id() + "/backup).";

@@ -1,7 +1,6 @@
 package social.fedimon.server.migration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,8 +81,10 @@ public class MigrateIn implements TaskKind {
   private final java.time.Clock clock;
   private final RestoreMeasures restoreMeasures;
   private final org.springframework.context.ApplicationEventPublisher events;
+  private final Deploys deploys;
 
   MigrateIn(
+      Deploys deploys,
       RestoreMeasures restoreMeasures,
       org.springframework.context.ApplicationEventPublisher events,
       LinkDownloads links,
@@ -97,6 +98,7 @@ public class MigrateIn implements TaskKind {
       SecretBox box,
       TaskProperties taskProperties,
       ObjectMapper json) {
+    this.deploys = deploys;
     this.restoreMeasures = restoreMeasures;
     this.events = events;
     this.links = links;
@@ -416,13 +418,13 @@ public class MigrateIn implements TaskKind {
   }
 
   private StepOutcome ready(StepContext context) {
-    ObjectNode result = json.createObjectNode();
-    result.put("state", "ready-to-start");
-    result.put(
-        "message",
-        "The database and media are restored and the configuration is ready. Starting instances"
-            + " is not part of this version: the instance is ready to start.");
-    context.log("ready to start");
+    Instance instance = instance(context);
+    com.fasterxml.jackson.databind.node.ObjectNode result =
+        deploys.deploy(instance, env(instance.id()));
+    context.log(
+        "ready to apply: the manifests are in "
+            + result.path("manifests").asText()
+            + " (no cluster is configured)");
     return StepOutcome.done(result);
   }
 
@@ -511,6 +513,9 @@ public class MigrateIn implements TaskKind {
     if (sealed != null) {
       host.put("DB_PASS", box.open(sealed, tenantContext(instance.id())));
     }
+    // the instance's own Redis, in its namespace
+    host.put("REDIS_HOST", "redis");
+    host.put("REDIS_PORT", "6379");
     host.put("S3_ENABLED", "true");
     host.put("S3_BUCKET", storeSettings.bucket());
     host.put("S3_REGION", storeSettings.region());

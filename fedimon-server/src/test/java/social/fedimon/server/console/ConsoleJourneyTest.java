@@ -79,7 +79,11 @@ class ConsoleJourneyTest {
       browser.type("#password", "correct horse battery");
       browser.clickAndWait("main form button[type=submit]");
       browser.clickAndWait("main a[href='/instances/" + migration.instance() + "']");
-      assertThat(browser.find(".badge").getText()).isEqualTo("Ready to start");
+      // no cluster: the page says nothing runs, and what an operator runs to apply the objects
+      assertThat(browser.find(".badge").getText()).isEqualTo("Ready to apply");
+      assertThat(browser.find("#ready-to-apply").getText())
+          .contains("nothing runs until an operator applies them")
+          .contains("apply.sh");
 
       List<String> a11y = new java.util.ArrayList<>(browser.accessibilityProblems());
       // the pre-flight report, for a person

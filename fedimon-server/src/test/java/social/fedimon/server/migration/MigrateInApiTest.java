@@ -157,7 +157,23 @@ class MigrateInApiTest {
             Duration.ofSeconds(120),
             t -> t.get("state").asText().matches("succeeded|failed"));
     assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
-    assertThat(done.get("result").get("state").asText()).isEqualTo("ready-to-start");
+    // no cluster configured: the instance's objects are written for an operator, nothing runs
+    assertThat(done.get("result").get("state").asText()).isEqualTo("ready-to-apply");
+    java.nio.file.Path manifests =
+        java.nio.file.Path.of(done.get("result").get("manifests").asText());
+    assertThat(manifests).endsWith(java.nio.file.Path.of("instances", "example.social"));
+    assertThat(done.get("result").get("commands").get(0).asText())
+        .isEqualTo("sh " + manifests.resolve("apply.sh"));
+    String base = java.nio.file.Files.readString(manifests.resolve("1-base.yaml"));
+    // the Secret holds the env rewritten for this platform: its tenant database, its own Redis
+    assertThat(base)
+        .contains(
+            "DB_NAME: \"" + TenantDatabases.nameFor(java.util.UUID.fromString(instance)) + "\"")
+        .contains("REDIS_HOST: \"redis\"")
+        .contains("LOCAL_DOMAIN: \"example.social\"");
+    assertThat(java.nio.file.Files.readString(manifests.resolve("3-app.yaml")))
+        .contains("image: \"ghcr.io/mastodon/mastodon:v")
+        .contains("host: \"example.social\"");
     assertThat(done.get("problem").isNull()).isTrue();
 
     String tenant = TenantDatabases.nameFor(java.util.UUID.fromString(instance));
@@ -186,7 +202,8 @@ class MigrateInApiTest {
         .json()
         .forEach(e -> log.add(e.get("step").asText() + ": " + e.get("message").asText()));
     assertThat(log)
-        .contains("restore: done", "env: done", "ready: ready to start")
+        .contains("restore: done", "env: done")
+        .anyMatch(line -> line.startsWith("ready: ready to apply: the manifests are in "))
         .noneMatch(line -> line.contains("pa ss#word"));
   }
 

@@ -1,0 +1,106 @@
+package social.fedimon.server.migration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import social.fedimon.engine.intake.Report;
+import social.fedimon.engine.intake.ReportJson;
+import social.fedimon.engine.mastodon.EnvFile;
+import social.fedimon.server.hosting.Hosting;
+import social.fedimon.server.hosting.InstanceManifests;
+import social.fedimon.server.hosting.InstanceSpec;
+import social.fedimon.server.hosting.Plan;
+import social.fedimon.server.instance.Instance;
+import social.fedimon.server.instance.InstanceStore;
+import social.fedimon.server.task.TaskProblem;
+
+/**
+ * The migration's last step: what runs the restored instance (its release and fork from the
+ * pre-flight report, its size from the request, its rewritten env), handed to {@link Hosting}.
+ */
+@Component
+class Deploys {
+
+  /** The problem code of an instance this platform has no image for. */
+  static final String NO_IMAGE = "no-image";
+
+  private final InstanceStore instances;
+  // read here rather than through InstanceRequests, which starts the migrations that end here
+  private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
+  private final Hosting hosting;
+  private final ObjectMapper json;
+
+  Deploys(
+      InstanceStore instances,
+      org.springframework.jdbc.core.simple.JdbcClient jdbc,
+      Hosting hosting,
+      ObjectMapper json) {
+    this.instances = instances;
+    this.jdbc = jdbc;
+    this.hosting = hosting;
+    this.json = json;
+  }
+
+  /** Deploys the instance; the task's result. */
+  ObjectNode deploy(Instance instance, @Nullable String env) {
+    if (env == null) {
+      throw new TaskProblem(
+          "no-env",
+          "the backup held no .env.production, so the instance has no settings to start with:"
+              + " send a backup with it");
+    }
+    Report.Mastodon mastodon =
+        instances
+            .report(instance.id())
+            .map(ReportJson::read)
+            .map(Report::database)
+            .map(Report.Database::mastodon)
+            .orElse(null);
+    if (mastodon == null || mastodon.release() == null) {
+      throw new TaskProblem(
+          NO_IMAGE,
+          "the release of Mastodon could not be told from the database, so there is no image to"
+              + " run it with");
+    }
+    java.util.Map<String, Object> row =
+        jdbc.sql("SELECT web_domain, request::text AS request FROM instance WHERE id = :id")
+            .param("id", instance.id())
+            .query()
+            .singleRow();
+    JsonNode request;
+    try {
+      request = json.readTree(row.get("request") == null ? "{}" : row.get("request").toString());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      request = json.createObjectNode();
+    }
+    InstanceSpec spec =
+        new InstanceSpec(
+            instance.id(),
+            instance.localDomain(),
+            (String) row.get("web_domain"),
+            mastodon.fork() == null ? "mastodon" : mastodon.fork(),
+            mastodon.release(),
+            Plan.forAccounts(
+                request.path("accounts").isNumber() ? request.path("accounts").asLong() : null),
+            EnvFile.parse(env).values());
+    Hosting.Deployed deployed;
+    try {
+      deployed = hosting.deploy(spec);
+    } catch (InstanceManifests.Refused e) {
+      throw new TaskProblem(NO_IMAGE, e.getMessage(), e);
+    }
+    ObjectNode result = json.createObjectNode();
+    result.put("state", deployed.state());
+    result.put("namespace", deployed.namespace());
+    result.put("manifests", deployed.folder().toString());
+    deployed.commands().forEach(result.withArray("commands")::add);
+    result.put(
+        "message",
+        "The database and media are restored and the instance's Kubernetes objects are written to "
+            + deployed.folder()
+            + ". No cluster is configured: nothing runs until an operator applies them.");
+    return result;
+  }
+}
