@@ -299,7 +299,10 @@ class InstancePages {
     return switch (migration.state()) {
       case FAILED -> "status.failed";
       case CANCELLED -> "status.cancelled";
-      case SUCCEEDED -> "status.ready";
+      case SUCCEEDED ->
+          migration.result() != null && "running".equals(migration.result().path("state").asText())
+              ? "status.running"
+              : "status.ready";
       case RUNNING, QUEUED, WAITING -> {
         if (migration.stepIndex() > migration.steps().indexOf("wait")) {
           yield "status.restoring";

@@ -19,6 +19,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param redisImage the image of each instance's own Redis
  * @param elasticsearch {@code host:port} of the platform's Elasticsearch (or OpenSearch), for
  *     instances that had search; unset: search stays off
+ * @param kubernetes run instances on a cluster: the one this process's service account is in, or
+ *     the kubeconfig's current context ({@code FEDIMON_HOSTING_KUBERNETES=true}); off: manifests
+ *     are written for an operator instead
+ * @param kubernetesUrl the API server's URL, which turns the cluster on too (with the kubeconfig's
+ *     or service account's credentials when there are)
+ * @param healthUrl how this server reaches an instance through the ingress, {@code {host}} its name
+ * @param jobTimeout how long a migration Job may take
+ * @param healthTimeout how long the new instance has to answer on {@code /health} with its domain
+ * @param pollInterval how often the cluster is asked while waiting
  */
 @ConfigurationProperties("fedimon.hosting")
 public record HostingProperties(
@@ -28,7 +37,18 @@ public record HostingProperties(
     @DefaultValue("ingress-nginx") String ingressNamespace,
     @DefaultValue("letsencrypt") String clusterIssuer,
     @DefaultValue("redis:7.4-alpine") String redisImage,
-    @Nullable String elasticsearch) {
+    @Nullable String elasticsearch,
+    @DefaultValue("false") boolean kubernetes,
+    @Nullable String kubernetesUrl,
+    @DefaultValue("https://{host}") String healthUrl,
+    @DefaultValue("30m") java.time.Duration jobTimeout,
+    @DefaultValue("15m") java.time.Duration healthTimeout,
+    @DefaultValue("2s") java.time.Duration pollInterval) {
+
+  /** Whether instances run on a cluster. */
+  public boolean cluster() {
+    return kubernetes || kubernetesUrl != null;
+  }
 
   /**
    * The images of one release line.

@@ -12,6 +12,7 @@ import social.fedimon.server.hosting.Hosting;
 import social.fedimon.server.hosting.InstanceManifests;
 import social.fedimon.server.hosting.InstanceSpec;
 import social.fedimon.server.hosting.Plan;
+import social.fedimon.server.hosting.Watch;
 import social.fedimon.server.instance.Instance;
 import social.fedimon.server.instance.InstanceStore;
 import social.fedimon.server.task.TaskProblem;
@@ -25,6 +26,9 @@ class Deploys {
 
   /** The problem code of an instance this platform has no image for. */
   static final String NO_IMAGE = "no-image";
+
+  /** The problem code of an instance the cluster did not get running in time. */
+  static final String NOT_RUNNING = "not-running";
 
   private final InstanceStore instances;
   // read here rather than through InstanceRequests, which starts the migrations that end here
@@ -44,7 +48,7 @@ class Deploys {
   }
 
   /** Deploys the instance; the task's result. */
-  ObjectNode deploy(Instance instance, @Nullable String env) {
+  ObjectNode deploy(Instance instance, @Nullable String env, Watch watch) {
     if (env == null) {
       throw new TaskProblem(
           "no-env",
@@ -87,20 +91,35 @@ class Deploys {
             EnvFile.parse(env).values());
     Hosting.Deployed deployed;
     try {
-      deployed = hosting.deploy(spec);
+      deployed = hosting.deploy(spec, watch);
     } catch (InstanceManifests.Refused e) {
       throw new TaskProblem(NO_IMAGE, e.getMessage(), e);
+    } catch (Hosting.NotRunning e) {
+      throw new TaskProblem(NOT_RUNNING, e.getMessage(), e);
     }
     ObjectNode result = json.createObjectNode();
     result.put("state", deployed.state());
     result.put("namespace", deployed.namespace());
-    result.put("manifests", deployed.folder().toString());
-    deployed.commands().forEach(result.withArray("commands")::add);
-    result.put(
-        "message",
-        "The database and media are restored and the instance's Kubernetes objects are written to "
-            + deployed.folder()
-            + ". No cluster is configured: nothing runs until an operator applies them.");
+    if (deployed.folder() == null) {
+      result.put(
+          "message",
+          "The instance runs: it answers on "
+              + spec.host()
+              + " as "
+              + spec.localDomain()
+              + " (namespace "
+              + deployed.namespace()
+              + ").");
+    } else {
+      result.put("manifests", deployed.folder().toString());
+      deployed.commands().forEach(result.withArray("commands")::add);
+      result.put(
+          "message",
+          "The database and media are restored and the instance's Kubernetes objects are written"
+              + " to "
+              + deployed.folder()
+              + ". No cluster is configured: nothing runs until an operator applies them.");
+    }
     return result;
   }
 }

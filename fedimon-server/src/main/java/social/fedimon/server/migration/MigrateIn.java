@@ -420,11 +420,28 @@ public class MigrateIn implements TaskKind {
   private StepOutcome ready(StepContext context) {
     Instance instance = instance(context);
     com.fasterxml.jackson.databind.node.ObjectNode result =
-        deploys.deploy(instance, env(instance.id()));
-    context.log(
-        "ready to apply: the manifests are in "
-            + result.path("manifests").asText()
-            + " (no cluster is configured)");
+        deploys.deploy(
+            instance,
+            env(instance.id()),
+            new social.fedimon.server.hosting.Watch() {
+              @Override
+              public void log(String message) {
+                context.log(message);
+              }
+
+              @Override
+              public void checkStop() {
+                context.checkStop();
+              }
+            });
+    if (result.has("manifests")) {
+      context.log(
+          "ready to apply: the manifests are in "
+              + result.path("manifests").asText()
+              + " (no cluster is configured)");
+    } else {
+      context.log("running");
+    }
     return StepOutcome.done(result);
   }
 

@@ -39,6 +39,7 @@ public class Notifications {
     RESTORE_STARTED,
     RESTORE_FINISHED,
     READY,
+    RUNNING,
     EXPORT_READY,
     FAILED;
 
@@ -135,7 +136,9 @@ public class Notifications {
     if (task.state() == TaskState.FAILED) {
       send(Kind.FAILED, instance, String.valueOf(task.problemMessage()), path);
     } else if (task.state() == TaskState.SUCCEEDED && "migrate-in".equals(task.kind())) {
-      send(Kind.READY, instance, "", "/instances/" + instance.id());
+      boolean running =
+          task.result() != null && "running".equals(task.result().path("state").asText());
+      send(running ? Kind.RUNNING : Kind.READY, instance, "", "/instances/" + instance.id());
     } else if (task.state() == TaskState.SUCCEEDED && "export".equals(task.kind())) {
       long bytes = task.result() == null ? 0 : task.result().path("bytes").asLong();
       send(Kind.EXPORT_READY, instance, formats.bytes(bytes), path);

@@ -166,6 +166,54 @@ class InstanceManifestsTest {
         .containsSubsequence("2-migrate.yaml", "3-app.yaml", "4-after.yaml");
   }
 
+  @Test
+  void theRbacManifestGrantsWhatADeployUsesAndReadsBackCleanly() throws Exception {
+    String text = Files.readString(Path.of("../deploy/kubernetes/rbac.yaml"));
+    List<HasMetadata> objects = new ArrayList<>();
+    for (String document : text.split("(?m)^---$")) {
+      if (document.lines().anyMatch(l -> l.startsWith("kind:"))) {
+        HasMetadata object = YAML.unmarshal(document);
+        assertThat(unknownFields(object)).as(document).isEmpty();
+        objects.add(object);
+      }
+    }
+    assertThat(objects)
+        .extracting(HasMetadata::getKind)
+        .containsExactly("Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding");
+    io.fabric8.kubernetes.api.model.rbac.ClusterRole role =
+        (io.fabric8.kubernetes.api.model.rbac.ClusterRole) objects.get(2);
+    // each kind of object a deploy writes, with the verbs it writes it with
+    InstanceManifests.Objects deployed =
+        new InstanceManifests(properties()).of(spec("elasticsearch"));
+    for (HasMetadata object : deployed.all()) {
+      String group =
+          object.getApiVersion().contains("/") ? object.getApiVersion().split("/")[0] : "";
+      String kind = object.getKind().toLowerCase(java.util.Locale.ROOT);
+      String resource =
+          kind.endsWith("y")
+              ? kind.substring(0, kind.length() - 1) + "ies"
+              : kind.endsWith("s") ? kind + "es" : kind + "s";
+      for (String verb : List.of("get", "create")) {
+        assertThat(
+                role.getRules().stream()
+                    .anyMatch(
+                        r ->
+                            r.getApiGroups().contains(group)
+                                && r.getResources().contains(resource)
+                                && r.getVerbs().contains(verb)))
+            .as(verb + " " + group + "/" + resource)
+            .isTrue();
+      }
+    }
+    // and nothing of what a restore or an admin's secrets would need: no wildcard, no RBAC
+    assertThat(role.getRules())
+        .allSatisfy(
+            r -> {
+              assertThat(r.getVerbs()).doesNotContain("*", "escalate", "bind", "impersonate");
+              assertThat(r.getResources()).doesNotContain("*", "roles", "clusterroles");
+            });
+  }
+
   /** Fields a document had that the model does not know (kept aside by fabric8), by path. */
   static List<String> unknownFields(Object root) throws Exception {
     List<String> unknown = new ArrayList<>();

@@ -110,7 +110,7 @@ class MilestoneMailTest {
     }
     Parts ready = parts(mails.get("example.social est prête"));
     assertThat(ready.text())
-        .contains("Votre instance example.social est restaurée et prête à démarrer.")
+        .contains("Votre instance example.social est restaurée. Ses objets Kubernetes sont écrits")
         .contains(node.base() + "/instances/" + migration.instance());
     assertThat(parts(mails.get("La restauration de example.social est terminée")).text())
         .containsPattern("Tables / lignes restaurées : \\d+ / \\d+");

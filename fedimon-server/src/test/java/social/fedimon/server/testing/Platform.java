@@ -360,13 +360,13 @@ public final class Platform implements AutoCloseable {
    * verify DNS and the admin confirm: the restore starts as soon as a node takes it.
    */
   public Migration migrate(Node node, String admin, String operator, Path archive) {
+    return migrate(node, admin, operator, archive, "example.social");
+  }
+
+  /** The same, for an instance of {@code domain} (the archive's LOCAL_DOMAIN). */
+  public Migration migrate(Node node, String admin, String operator, Path archive, String domain) {
     Answer filed =
-        call(
-            node,
-            "POST",
-            "/api/v1/instances",
-            admin,
-            java.util.Map.of("localDomain", "example.social"));
+        call(node, "POST", "/api/v1/instances", admin, java.util.Map.of("localDomain", domain));
     if (filed.status() != 201) {
       throw new AssertionError("file: " + filed.status() + " " + filed.body());
     }

@@ -1,0 +1,230 @@
+package social.fedimon.server.hosting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import social.fedimon.engine.testing.InstanceTree;
+import social.fedimon.engine.testing.Tools;
+import social.fedimon.server.testing.Backups;
+import social.fedimon.server.testing.Platform;
+
+/**
+ * A migration against a cluster: fabric8's mock API server in CRUD mode stands for Kubernetes, and
+ * this test plays its controllers (a Job that was created completes, a Deployment becomes ready); a
+ * small HTTP server plays the new instance behind the ingress. The migration ends "running" with
+ * the objects in the cluster; an instance that never answers fails the task with what the cluster
+ * said.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ClusterDeployTest {
+
+  static KubernetesMockServer server;
+  static KubernetesClient client;
+
+  static Platform platform;
+  static Platform.Node node;
+  static HttpServer instances;
+  static Thread controllers;
+  static final AtomicBoolean stop = new AtomicBoolean();
+  static Path archive;
+
+  @BeforeAll
+  static void start() throws Exception {
+    archive = Backups.instanceArchive("cluster", InstanceTree.database());
+    Tools.sh(
+        archive.getParent(),
+        "sed 's/^LOCAL_DOMAIN=.*/LOCAL_DOMAIN=silent.example/' live/.env.production > env"
+            + " && cp env live/.env.production && tar -czf silent.tar.gz live database.sql.gz");
+    // the instances behind the ingress: example.social answers as itself, silent.example never
+    instances = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    instances.createContext(
+        "/",
+        exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          byte[] body;
+          int status;
+          if (path.equals("/example.social/health")) {
+            status = 200;
+            body = "OK".getBytes(StandardCharsets.UTF_8);
+          } else if (path.equals("/example.social/api/v1/instance")) {
+            status = 200;
+            body =
+                "{\"uri\": \"example.social\", \"version\": \"4.3.0\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+          } else {
+            status = 503;
+            body = new byte[0];
+          }
+          exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    instances.start();
+    controllers = new Thread(ClusterDeployTest::playControllers, "controllers");
+    controllers.setDaemon(true);
+    controllers.start();
+
+    platform = new Platform("cluster");
+    node =
+        platform.start(
+            "--fedimon.hosting.kubernetes-url=" + client.getMasterUrl(),
+            "--fedimon.hosting.health-url=http://127.0.0.1:"
+                + instances.getAddress().getPort()
+                + "/{host}",
+            "--fedimon.hosting.poll-interval=200ms",
+            "--fedimon.hosting.health-timeout=6s");
+  }
+
+  @AfterAll
+  static void stop() {
+    stop.set(true);
+    platform.close();
+    instances.stop(0);
+  }
+
+  /** What the cluster's controllers would do: Jobs complete, Deployments become ready. */
+  static void playControllers() {
+    while (!stop.get()) {
+      try {
+        for (Job job : client.batch().v1().jobs().inAnyNamespace().list().getItems()) {
+          if (job.getStatus() == null
+              || job.getStatus().getConditions() == null
+              || job.getStatus().getConditions().isEmpty()) {
+            job.setStatus(
+                new JobStatusBuilder()
+                    .withSucceeded(1)
+                    .withConditions(
+                        new JobConditionBuilder().withType("Complete").withStatus("True").build())
+                    .build());
+            client.resource(job).updateStatus();
+          }
+        }
+        for (Deployment d : client.apps().deployments().inAnyNamespace().list().getItems()) {
+          if (d.getStatus() == null || d.getStatus().getReadyReplicas() == null) {
+            d.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
+            client.resource(d).updateStatus();
+          }
+        }
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        // an object changed between the list and the update: the next round sees it
+      }
+    }
+  }
+
+  @Test
+  void aMigrationEndsRunningWithItsObjectsInTheCluster() {
+    String admin = platform.account(node, "kim@example.org");
+    Platform.Migration migration = platform.migrate(node, admin, operator(), archive);
+    JsonNode done =
+        platform.awaitTask(
+            node,
+            admin,
+            migration.task(),
+            Duration.ofSeconds(120),
+            t -> t.get("state").asText().matches("succeeded|failed|cancelled"));
+    assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
+    assertThat(done.get("result").get("state").asText()).isEqualTo("running");
+    String ns = done.get("result").get("namespace").asText();
+    assertThat(ns).isEqualTo("fedimon-example-social");
+
+    assertThat(client.namespaces().withName(ns).get()).isNotNull();
+    Secret env = client.secrets().inNamespace(ns).withName("env").get();
+    assertThat(env.getStringData())
+        .containsEntry("LOCAL_DOMAIN", "example.social")
+        .containsEntry("REDIS_HOST", "redis")
+        .containsKey("DB_PASS");
+    assertThat(client.secrets().inNamespace(ns).list().getItems()).hasSize(1);
+    List<String> deployments =
+        client.apps().deployments().inNamespace(ns).list().getItems().stream()
+            .map(d -> d.getMetadata().getName())
+            .toList();
+    assertThat(deployments).containsExactlyInAnyOrder("web", "streaming", "sidekiq");
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName("web")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage())
+        .startsWith("ghcr.io/mastodon/mastodon:v");
+    Ingress ingress = client.network().v1().ingresses().inNamespace(ns).withName("web").get();
+    assertThat(ingress.getSpec().getRules().get(0).getHost()).isEqualTo("example.social");
+    assertThat(
+            client.batch().v1().jobs().inNamespace(ns).list().getItems().stream()
+                .map(j -> j.getMetadata().getName()))
+        .contains("db-migrate", "db-migrate-post", "feeds-build");
+
+    JsonNode log =
+        platform
+            .call(node, "GET", "/api/v1/tasks/" + migration.task() + "/log", admin, null)
+            .json();
+    assertThat(log.toString())
+        .contains("the Job db-migrate finished")
+        .contains("answers as example.social");
+  }
+
+  @Test
+  void anInstanceThatNeverAnswersFailsTheTaskWithWhatTheClusterSaid() {
+    String admin = platform.account(node, "lou@example.org");
+    Platform.Migration migration =
+        platform.migrate(
+            node,
+            admin,
+            operator(),
+            archive.getParent().resolve("silent.tar.gz"),
+            "silent.example");
+    JsonNode failed =
+        platform.awaitTask(
+            node,
+            admin,
+            migration.task(),
+            Duration.ofSeconds(120),
+            t -> t.get("state").asText().matches("succeeded|failed|cancelled"));
+    assertThat(failed.get("state").asText()).as(failed.toString()).isEqualTo("failed");
+    assertThat(failed.get("step").asText()).isEqualTo("ready");
+    assertThat(failed.get("problem").get("code").asText()).isEqualTo("not-running");
+    assertThat(failed.get("problem").get("message").asText())
+        .contains("gave up waiting for http://127.0.0.1:")
+        .contains("/silent.example/health")
+        .contains("The cluster");
+  }
+
+  private static String operator;
+
+  /** The operator's token; the account is made by the first test that needs it. */
+  private static synchronized String operator() {
+    if (operator == null) {
+      operator = platform.account(node, Platform.OPERATOR);
+    }
+    return operator;
+  }
+}
