@@ -35,7 +35,7 @@ import social.fedimon.server.testing.Platform;
  * the objects in the cluster; an instance that never answers fails the task with what the cluster
  * said.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class ClusterDeployTest {
 
   static KubernetesMockServer server;
