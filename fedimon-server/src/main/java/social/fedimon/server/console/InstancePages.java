@@ -52,6 +52,7 @@ class InstancePages {
   private final com.fasterxml.jackson.databind.ObjectMapper json;
   private final social.fedimon.server.migration.ChunkedUploads chunkedUploads;
   private final PlatformKeys platformKeys;
+  private final social.fedimon.server.hosting.Hosting hosting;
 
   InstancePages(
       InstanceStore instances,
@@ -62,7 +63,9 @@ class InstancePages {
       DnsVerification dnsVerification,
       com.fasterxml.jackson.databind.ObjectMapper json,
       social.fedimon.server.migration.ChunkedUploads chunkedUploads,
-      PlatformKeys platformKeys) {
+      PlatformKeys platformKeys,
+      social.fedimon.server.hosting.Hosting hosting) {
+    this.hosting = hosting;
     this.platformKeys = platformKeys;
     this.json = json;
     this.chunkedUploads = chunkedUploads;
@@ -130,6 +133,18 @@ class InstancePages {
                 || migration.state() == TaskState.FAILED
                 || migration.stepIndex() <= migration.steps().indexOf("wait")));
     model.addAttribute("unfinished", chunkedUploads.unfinished(instance).orElse(null));
+    boolean running =
+        migration != null
+            && migration.result() != null
+            && social.fedimon.server.hosting.Hosting.RUNNING.equals(
+                migration.result().path("state").asText());
+    if (running && hosting.cluster()) {
+      try {
+        model.addAttribute("cluster", hosting.status(instance.localDomain()));
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        model.addAttribute("clusterUnreachable", true);
+      }
+    }
     boolean replaceable = (boolean) model.getAttribute("replaceable");
     model.addAttribute(
         "keys", replaceable ? platformKeys.published(id, instance.localDomain()) : null);
@@ -192,7 +207,7 @@ class InstancePages {
                 model.getAttribute("status"),
                 model.getAttribute("timeline"),
                 instance.hasReport(),
-                migration == null ? null : migration.state(),
+                // not the task's state itself: waiting and running flip as it checks its wait
                 migration == null ? null : migration.problemMessage())));
     return migration;
   }

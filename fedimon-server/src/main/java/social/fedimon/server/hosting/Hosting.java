@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
@@ -99,6 +100,105 @@ public class Hosting implements DisposableBean {
     ManifestFolder.write(folder, objects);
     return new Deployed(
         READY_TO_APPLY, objects.namespace(), folder, ManifestFolder.commands(folder));
+  }
+
+  /**
+   * A pod of an instance, as the cluster reports it.
+   *
+   * @param component {@code web}, {@code streaming}, {@code sidekiq}, {@code redis}, or a Job's
+   *     name
+   */
+  public record PodState(
+      String name, String component, String phase, boolean ready, int restarts) {}
+
+  /**
+   * An instance as the cluster sees it.
+   *
+   * @param replicas what each Deployment is asked to run (0: stopped)
+   * @param events the namespace's last events, oldest first
+   */
+  public record ClusterStatus(
+      String namespace, Map<String, Integer> replicas, List<PodState> pods, List<String> events) {}
+
+  /** What the cluster says of the instance of this domain. */
+  public ClusterStatus status(String localDomain) {
+    KubernetesClient k = requireCluster();
+    String ns = manifests.namespace(localDomain);
+    Map<String, Integer> replicas = new java.util.TreeMap<>();
+    for (io.fabric8.kubernetes.api.model.apps.Deployment d :
+        k.apps().deployments().inNamespace(ns).list().getItems()) {
+      replicas.put(
+          d.getMetadata().getName(),
+          d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas());
+    }
+    List<PodState> pods = new java.util.ArrayList<>();
+    for (io.fabric8.kubernetes.api.model.Pod pod : k.pods().inNamespace(ns).list().getItems()) {
+      var status = pod.getStatus();
+      boolean ready =
+          status != null
+              && status.getConditions() != null
+              && status.getConditions().stream()
+                  .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      int restarts =
+          status == null || status.getContainerStatuses() == null
+              ? 0
+              : status.getContainerStatuses().stream()
+                  .mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount())
+                  .sum();
+      Map<String, String> labels =
+          pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+      pods.add(
+          new PodState(
+              pod.getMetadata().getName(),
+              labels.getOrDefault(InstanceManifests.COMPONENT, ""),
+              status == null || status.getPhase() == null ? "Unknown" : status.getPhase(),
+              ready,
+              restarts));
+    }
+    List<String> events =
+        k.v1().events().inNamespace(ns).list().getItems().stream()
+            .sorted(
+                java.util.Comparator.comparing(
+                    e -> java.util.Optional.ofNullable(e.getLastTimestamp()).orElse("")))
+            .map(e -> e.getInvolvedObject().getName() + ": " + e.getMessage())
+            .toList();
+    return new ClusterStatus(
+        ns, replicas, pods, events.subList(Math.max(0, events.size() - 10), events.size()));
+  }
+
+  /** Scales web, streaming and Sidekiq: 0 stops the instance (its data, Redis and Secret kept). */
+  public void scale(String localDomain, int replicas) {
+    KubernetesClient k = requireCluster();
+    String ns = manifests.namespace(localDomain);
+    for (String component : new String[] {"web", "streaming", "sidekiq"}) {
+      k.apps()
+          .deployments()
+          .inNamespace(ns)
+          .withName(component)
+          .edit(
+              d ->
+                  new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(d)
+                      .editSpec()
+                      .withReplicas(replicas)
+                      .endSpec()
+                      .build());
+    }
+  }
+
+  /** Restarts web, streaming and Sidekiq, one pod after the other (a rolling restart). */
+  public void restart(String localDomain) {
+    KubernetesClient k = requireCluster();
+    String ns = manifests.namespace(localDomain);
+    for (String component : new String[] {"web", "streaming", "sidekiq"}) {
+      k.apps().deployments().inNamespace(ns).withName(component).rolling().restart();
+    }
+  }
+
+  private KubernetesClient requireCluster() {
+    if (client == null) {
+      throw new IllegalStateException("no cluster is configured");
+    }
+    return client;
   }
 
   /** Where an instance's manifests are written. */

@@ -190,6 +190,88 @@ class ClusterDeployTest {
     assertThat(log.toString())
         .contains("the Job db-migrate finished")
         .contains("answers as example.social");
+    controls(migration.instance(), ns, admin);
+  }
+
+  /** The owner's controls: status from the pods the cluster reports, stop, start, restart. */
+  private static void controls(String instance, String ns, String admin) {
+    String base = "/api/v1/instances/" + instance;
+    client
+        .pods()
+        .inNamespace(ns)
+        .resource(
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName("web-1")
+                .withNamespace(ns)
+                .addToLabels("app.kubernetes.io/component", "web")
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Running")
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .endCondition()
+                .addNewContainerStatus()
+                .withName("web")
+                .withRestartCount(2)
+                .endContainerStatus()
+                .endStatus()
+                .build())
+        .create();
+    JsonNode status = platform.call(node, "GET", base + "/cluster", admin, null).json();
+    assertThat(status.get("namespace").asText()).isEqualTo(ns);
+    assertThat(status.get("pods").toString())
+        .contains("\"name\":\"web-1\"")
+        .contains("\"component\":\"web\"")
+        .contains("\"ready\":true")
+        .contains("\"restarts\":2");
+    assertThat(status.get("replicas").get("web").asInt()).isEqualTo(1);
+    String other = platform.account(node, "nosy@example.org");
+    assertThat(platform.call(node, "GET", base + "/cluster", other, null).status()).isEqualTo(404);
+    assertThat(platform.call(node, "POST", base + "/stop", other, null).status()).isEqualTo(404);
+
+    // on the instance page: what the cluster says, stop and start
+    try (social.fedimon.server.testing.Browser browser =
+        new social.fedimon.server.testing.Browser(node, "en")) {
+      browser.open("/login");
+      browser.type("#email", "kim@example.org");
+      browser.type("#password", "correct horse battery");
+      browser.clickAndWait("main form button[type=submit]");
+      browser.open("/instances/" + instance);
+      assertThat(browser.find(".badge").getText()).isEqualTo("Running");
+      assertThat(browser.find("#cluster tr[data-component=web]").getText())
+          .contains("web-1")
+          .contains("Running")
+          .contains("yes")
+          .endsWith("2");
+      assertThat(browser.accessibilityProblems()).as("axe-core").isEmpty();
+      browser.clickAndWait("#stop-form button");
+      assertThat(client.apps().deployments().inNamespace(ns).list().getItems())
+          .allMatch(d -> d.getSpec().getReplicas() == 0);
+      // stopped, nothing lost
+      assertThat(client.apps().statefulSets().inNamespace(ns).withName("redis").get()).isNotNull();
+      assertThat(client.secrets().inNamespace(ns).withName("env").get()).isNotNull();
+      assertThat(browser.find("#cluster").getText()).contains("Your instance is stopped");
+      browser.clickAndWait("#start-form button");
+      assertThat(client.apps().deployments().inNamespace(ns).list().getItems())
+          .allMatch(d -> d.getSpec().getReplicas() == 1);
+      assertThat(browser.all("#stop-form")).hasSize(1);
+      browser.screenshot("instance-on-cluster");
+    }
+    assertThat(platform.call(node, "POST", base + "/restart", admin, null).status()).isEqualTo(200);
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName("web")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations())
+        .containsKey("kubectl.kubernetes.io/restartedAt");
   }
 
   @Test

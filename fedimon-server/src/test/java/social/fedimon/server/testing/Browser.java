@@ -82,9 +82,21 @@ public final class Browser implements AutoCloseable {
         .until(until);
   }
 
-  /** Clicks what leads to another page (a link, a form's button) and waits until it is there. */
+  /**
+   * Clicks what leads to another page (a link, a form's button) and waits until it is there. A live
+   * page may replace the element between finding and clicking it: it is found again.
+   */
   public void clickAndWait(String css) {
-    clickAndWait(find(css));
+    for (int attempt = 1; ; attempt++) {
+      try {
+        clickAndWait(find(css));
+        return;
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Clicks {@code element}, which leads to another page, and waits until it is there. */
