@@ -107,12 +107,7 @@ public class TwoFactor {
 
   /** The secret being set up, if any (to show it again after a wrong code). */
   public Optional<Enrollment> pending(UUID account, String email) {
-    byte[] sealed =
-        jdbc.sql("SELECT totp_pending FROM account WHERE id = :id")
-            .param("id", account)
-            .query(byte[].class)
-            .optional()
-            .orElse(null);
+    byte[] sealed = sealed(account, "totp_pending", false);
     if (sealed == null) {
       return Optional.empty();
     }
@@ -127,12 +122,7 @@ public class TwoFactor {
    */
   @Transactional
   public Optional<List<String>> confirm(UUID account, String code) {
-    byte[] sealed =
-        jdbc.sql("SELECT totp_pending FROM account WHERE id = :id FOR UPDATE")
-            .param("id", account)
-            .query(byte[].class)
-            .optional()
-            .orElse(null);
+    byte[] sealed = sealed(account, "totp_pending", true);
     if (sealed == null) {
       return Optional.empty();
     }
@@ -191,12 +181,7 @@ public class TwoFactor {
   public boolean check(UUID account, String code) {
     String given = code == null ? "" : code.strip();
     if (given.replace(" ", "").matches("\\d{6}")) {
-      byte[] sealed =
-          jdbc.sql("SELECT totp_secret FROM account WHERE id = :id")
-              .param("id", account)
-              .query(byte[].class)
-              .optional()
-              .orElse(null);
+      byte[] sealed = sealed(account, "totp_secret", false);
       if (sealed == null) {
         return false;
       }
@@ -258,6 +243,17 @@ public class TwoFactor {
       }
     }
     return -1;
+  }
+
+  /** A sealed secret of the account ({@code totp_secret} or {@code totp_pending}), or null. */
+  private byte @org.jspecify.annotations.Nullable [] sealed(
+      UUID account, String column, boolean lock) {
+    return jdbc.sql(
+            "SELECT " + column + " FROM account WHERE id = :id" + (lock ? " FOR UPDATE" : ""))
+        .param("id", account)
+        .query(byte[].class)
+        .optional()
+        .orElse(null);
   }
 
   private static String normalized(String recovery) {

@@ -53,6 +53,7 @@ class InstancePages {
   private final social.fedimon.server.migration.ChunkedUploads chunkedUploads;
   private final PlatformKeys platformKeys;
   private final social.fedimon.server.hosting.Hosting hosting;
+  private final social.fedimon.server.migration.Deletions deletions;
 
   InstancePages(
       InstanceStore instances,
@@ -64,7 +65,9 @@ class InstancePages {
       com.fasterxml.jackson.databind.ObjectMapper json,
       social.fedimon.server.migration.ChunkedUploads chunkedUploads,
       PlatformKeys platformKeys,
-      social.fedimon.server.hosting.Hosting hosting) {
+      social.fedimon.server.hosting.Hosting hosting,
+      social.fedimon.server.migration.Deletions deletions) {
+    this.deletions = deletions;
     this.hosting = hosting;
     this.platformKeys = platformKeys;
     this.json = json;
@@ -145,6 +148,8 @@ class InstancePages {
         model.addAttribute("clusterUnreachable", true);
       }
     }
+    model.addAttribute("deletion", deletions.of(id).orElse(null));
+    model.addAttribute("graceDays", Math.max(1, hosting.properties().deleteGrace().toDays()));
     boolean replaceable = (boolean) model.getAttribute("replaceable");
     model.addAttribute(
         "keys", replaceable ? platformKeys.published(id, instance.localDomain()) : null);

@@ -194,6 +194,31 @@ public class Hosting implements DisposableBean {
     }
   }
 
+  /**
+   * Removes what runs or was written for the instance: its namespace on the cluster (and with it
+   * every object in it), or its manifests' folder.
+   */
+  public void remove(String localDomain) {
+    if (client != null) {
+      client.namespaces().withName(manifests.namespace(localDomain)).delete();
+      return;
+    }
+    Path folder = folder(localDomain);
+    if (java.nio.file.Files.exists(folder)) {
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(folder)) {
+        for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          java.nio.file.Files.delete(file);
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("could not remove " + folder, e);
+      }
+    }
+  }
+
+  public HostingProperties properties() {
+    return properties;
+  }
+
   private KubernetesClient requireCluster() {
     if (client == null) {
       throw new IllegalStateException("no cluster is configured");

@@ -28,6 +28,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param jobTimeout how long a migration Job may take
  * @param healthTimeout how long the new instance has to answer on {@code /health} with its domain
  * @param pollInterval how often the cluster is asked while waiting
+ * @param deleteGrace how long after its owner asks an instance is deleted (they may take it back
+ *     until then, and make a final export)
  */
 @ConfigurationProperties("fedimon.hosting")
 public record HostingProperties(
@@ -43,7 +45,8 @@ public record HostingProperties(
     @DefaultValue("https://{host}") String healthUrl,
     @DefaultValue("30m") java.time.Duration jobTimeout,
     @DefaultValue("15m") java.time.Duration healthTimeout,
-    @DefaultValue("2s") java.time.Duration pollInterval) {
+    @DefaultValue("2s") java.time.Duration pollInterval,
+    @DefaultValue("7d") java.time.Duration deleteGrace) {
 
   /** Whether instances run on a cluster. */
   public boolean cluster() {

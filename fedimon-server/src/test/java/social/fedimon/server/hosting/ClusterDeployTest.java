@@ -92,7 +92,9 @@ class ClusterDeployTest {
                 + instances.getAddress().getPort()
                 + "/{host}",
             "--fedimon.hosting.poll-interval=200ms",
-            "--fedimon.hosting.health-timeout=6s");
+            "--fedimon.hosting.health-timeout=6s",
+            "--fedimon.hosting.delete-sweep-interval=1s",
+            social.fedimon.server.testing.TestClock.ARGUMENT);
   }
 
   @AfterAll
@@ -135,7 +137,7 @@ class ClusterDeployTest {
   }
 
   @Test
-  void aMigrationEndsRunningWithItsObjectsInTheCluster() {
+  void aMigrationEndsRunningWithItsObjectsInTheCluster() throws Exception {
     String admin = platform.account(node, "kim@example.org");
     Platform.Migration migration = platform.migrate(node, admin, operator(), archive);
     JsonNode done =
@@ -191,6 +193,48 @@ class ClusterDeployTest {
         .contains("the Job db-migrate finished")
         .contains("answers as example.social");
     controls(migration.instance(), ns, admin);
+    deletion(migration.instance(), ns, admin);
+  }
+
+  /** Deleted after the grace period, unless taken back; the owner's only. */
+  private static void deletion(String instance, String ns, String admin) throws Exception {
+    String base = "/api/v1/instances/" + instance;
+    String other = platform.account(node, "thief@example.org");
+    assertThat(platform.call(node, "POST", base + "/delete", other, null).status()).isEqualTo(404);
+    JsonNode asked = platform.call(node, "POST", base + "/delete", admin, null).json();
+    assertThat(java.time.Instant.parse(asked.get("deleteAt").asText()))
+        .isAfter(java.time.Instant.now().plus(Duration.ofDays(6)));
+    assertThat(platform.call(node, "POST", base + "/delete/cancel", admin, null).status())
+        .isEqualTo(200);
+    social.fedimon.server.testing.TestClock.Shifted clock =
+        node.context().getBean(social.fedimon.server.testing.TestClock.Shifted.class);
+    platform.call(node, "POST", base + "/delete", admin, null);
+    // within the grace period nothing goes
+    clock.advance(Duration.ofDays(6));
+    org.awaitility.Awaitility.await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+    assertThat(client.namespaces().withName(ns).get()).isNotNull();
+    clock.advance(Duration.ofDays(2));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                !platform
+                    .call(node, "GET", base + "/deletion", admin, null)
+                    .json()
+                    .get("deletedAt")
+                    .isNull());
+    assertThat(client.namespaces().withName(ns).get()).isNull();
+    String tenant =
+        social.fedimon.server.tenant.TenantDatabases.nameFor(java.util.UUID.fromString(instance));
+    assertThat(
+            node.context()
+                .getBean(social.fedimon.server.tenant.TenantDatabases.class)
+                .exists(tenant))
+        .as("the tenant database is dropped")
+        .isFalse();
+    assertThat(platform.call(node, "POST", base + "/delete/cancel", admin, null).status())
+        .as("too late to take back")
+        .isEqualTo(409);
   }
 
   /** The owner's controls: status from the pods the cluster reports, stop, start, restart. */

@@ -63,6 +63,16 @@ class MigrateOnEmbeddedDefaultsTest {
             Duration.ofSeconds(120),
             t -> t.get("state").asText().matches("succeeded|failed|cancelled"));
     assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
+    // no cluster on embedded defaults: the manifests wait under the data folder, nothing runs
+    assertThat(done.at("/result/state").asText()).isEqualTo("ready-to-apply");
+    java.nio.file.Path manifests =
+        Objects.requireNonNull(node.context())
+            .getBean(social.fedimon.server.infra.DataDirectory.class)
+            .root()
+            .resolve("instances/example.social");
+    assertThat(done.at("/result/manifests").asText()).isEqualTo(manifests.toString());
+    assertThat(manifests.resolve("3-app.yaml")).exists();
+    assertThat(manifests.resolve("apply.sh")).exists();
 
     EmbeddedPostgresServer cluster =
         Objects.requireNonNull(node.context()).getBean(EmbeddedTenantCluster.class).server();
