@@ -54,6 +54,7 @@ class InstancePages {
   private final PlatformKeys platformKeys;
   private final social.fedimon.server.hosting.Hosting hosting;
   private final social.fedimon.server.migration.Deletions deletions;
+  private final social.fedimon.server.migration.Deploys deploys;
 
   InstancePages(
       InstanceStore instances,
@@ -66,7 +67,9 @@ class InstancePages {
       social.fedimon.server.migration.ChunkedUploads chunkedUploads,
       PlatformKeys platformKeys,
       social.fedimon.server.hosting.Hosting hosting,
-      social.fedimon.server.migration.Deletions deletions) {
+      social.fedimon.server.migration.Deletions deletions,
+      social.fedimon.server.migration.Deploys deploys) {
+    this.deploys = deploys;
     this.deletions = deletions;
     this.hosting = hosting;
     this.platformKeys = platformKeys;
@@ -150,6 +153,11 @@ class InstancePages {
     }
     model.addAttribute("deletion", deletions.of(id).orElse(null));
     model.addAttribute("graceDays", Math.max(1, hosting.properties().deleteGrace().toDays()));
+    model.addAttribute(
+        "plan",
+        instance.hasEnv()
+            ? deploys.currentPlan(id).name().toLowerCase(java.util.Locale.ROOT)
+            : null);
     boolean replaceable = (boolean) model.getAttribute("replaceable");
     model.addAttribute(
         "keys", replaceable ? platformKeys.published(id, instance.localDomain()) : null);

@@ -226,6 +226,27 @@ public class Hosting implements DisposableBean {
     return client;
   }
 
+  /**
+   * Applies a change of the instance's application objects (another plan's resources): on the
+   * cluster web, streaming and Sidekiq are updated (and roll), without the migration Jobs; without
+   * one the manifests are written again.
+   */
+  public Deployed update(InstanceSpec spec) {
+    InstanceManifests.Objects objects = manifests.of(spec);
+    if (client != null) {
+      for (io.fabric8.kubernetes.api.model.HasMetadata object : objects.app()) {
+        client
+            .resource(object)
+            .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+      }
+      return new Deployed(RUNNING, objects.namespace(), null, List.of());
+    }
+    Path folder = folder(spec.localDomain());
+    ManifestFolder.write(folder, objects);
+    return new Deployed(
+        READY_TO_APPLY, objects.namespace(), folder, ManifestFolder.commands(folder));
+  }
+
   /** Where an instance's manifests are written. */
   public Path folder(String localDomain) {
     if (!localDomain.matches("[a-z0-9.-]{1,253}") || localDomain.contains("..")) {

@@ -3,6 +3,7 @@ package social.fedimon.server.migration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import social.fedimon.engine.intake.Report;
@@ -22,7 +23,7 @@ import social.fedimon.server.task.TaskProblem;
  * pre-flight report, its size from the request, its rewritten env), handed to {@link Hosting}.
  */
 @Component
-class Deploys {
+public class Deploys {
 
   /** The problem code of an instance this platform has no image for. */
   static final String NO_IMAGE = "no-image";
@@ -49,46 +50,7 @@ class Deploys {
 
   /** Deploys the instance; the task's result. */
   ObjectNode deploy(Instance instance, @Nullable String env, Watch watch) {
-    if (env == null) {
-      throw new TaskProblem(
-          "no-env",
-          "the backup held no .env.production, so the instance has no settings to start with:"
-              + " send a backup with it");
-    }
-    Report.Mastodon mastodon =
-        instances
-            .report(instance.id())
-            .map(ReportJson::read)
-            .map(Report::database)
-            .map(Report.Database::mastodon)
-            .orElse(null);
-    if (mastodon == null || mastodon.release() == null) {
-      throw new TaskProblem(
-          NO_IMAGE,
-          "the release of Mastodon could not be told from the database, so there is no image to"
-              + " run it with");
-    }
-    java.util.Map<String, Object> row =
-        jdbc.sql("SELECT web_domain, request::text AS request FROM instance WHERE id = :id")
-            .param("id", instance.id())
-            .query()
-            .singleRow();
-    JsonNode request;
-    try {
-      request = json.readTree(row.get("request") == null ? "{}" : row.get("request").toString());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      request = json.createObjectNode();
-    }
-    InstanceSpec spec =
-        new InstanceSpec(
-            instance.id(),
-            instance.localDomain(),
-            (String) row.get("web_domain"),
-            mastodon.fork() == null ? "mastodon" : mastodon.fork(),
-            mastodon.release(),
-            Plan.forAccounts(
-                request.path("accounts").isNumber() ? request.path("accounts").asLong() : null),
-            EnvFile.parse(env).values());
+    InstanceSpec spec = spec(instance, env);
     Hosting.Deployed deployed;
     try {
       deployed = hosting.deploy(spec, watch);
@@ -121,5 +83,84 @@ class Deploys {
               + ". No cluster is configured: nothing runs until an operator applies them.");
     }
     return result;
+  }
+
+  /** What runs the instance, from its report, its request, its chosen plan and its env. */
+  InstanceSpec spec(Instance instance, @Nullable String env) {
+    if (env == null) {
+      throw new TaskProblem(
+          "no-env",
+          "the backup held no .env.production, so the instance has no settings to start with:"
+              + " send a backup with it");
+    }
+    Report.Mastodon mastodon =
+        instances
+            .report(instance.id())
+            .map(ReportJson::read)
+            .map(Report::database)
+            .map(Report.Database::mastodon)
+            .orElse(null);
+    if (mastodon == null || mastodon.release() == null) {
+      throw new TaskProblem(
+          NO_IMAGE,
+          "the release of Mastodon could not be told from the database, so there is no image to"
+              + " run it with");
+    }
+    java.util.Map<String, Object> row =
+        jdbc.sql("SELECT web_domain, plan, request::text AS request FROM instance WHERE id = :id")
+            .param("id", instance.id())
+            .query()
+            .singleRow();
+    JsonNode request;
+    try {
+      request = json.readTree(row.get("request") == null ? "{}" : row.get("request").toString());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      request = json.createObjectNode();
+    }
+    return new InstanceSpec(
+        instance.id(),
+        instance.localDomain(),
+        (String) row.get("web_domain"),
+        mastodon.fork() == null ? "mastodon" : mastodon.fork(),
+        mastodon.release(),
+        row.get("plan") != null
+            ? Plan.valueOf(row.get("plan").toString().toUpperCase(java.util.Locale.ROOT))
+            : Plan.forAccounts(
+                request.path("accounts").isNumber() ? request.path("accounts").asLong() : null),
+        EnvFile.parse(env).values());
+  }
+
+  /**
+   * Gives the instance another plan: stored, and its web, streaming and Sidekiq made again with
+   * that plan's resources (on the cluster, or in its manifests).
+   */
+  Hosting.Deployed resize(Instance instance, Plan plan, @Nullable String env) {
+    jdbc.sql("UPDATE instance SET plan = :plan WHERE id = :id")
+        .param("plan", plan.name().toLowerCase(java.util.Locale.ROOT))
+        .param("id", instance.id())
+        .update();
+    try {
+      return hosting.update(spec(instance, env));
+    } catch (InstanceManifests.Refused e) {
+      throw new TaskProblem(NO_IMAGE, e.getMessage(), e);
+    }
+  }
+
+  /** The instance's plan: the one its owner chose, else the one its accounts call for. */
+  public Plan currentPlan(UUID instance) {
+    java.util.Map<String, Object> row =
+        jdbc.sql("SELECT plan, (request->>'accounts') AS accounts FROM instance WHERE id = :id")
+            .param("id", instance)
+            .query()
+            .singleRow();
+    if (row.get("plan") != null) {
+      return Plan.valueOf(row.get("plan").toString().toUpperCase(java.util.Locale.ROOT));
+    }
+    Object accounts = row.get("accounts");
+    try {
+      return Plan.forAccounts(accounts == null ? null : Long.valueOf(accounts.toString()));
+    } catch (NumberFormatException e) {
+      return Plan.SMALL;
+    }
   }
 }

@@ -193,7 +193,39 @@ class ClusterDeployTest {
         .contains("the Job db-migrate finished")
         .contains("answers as example.social");
     controls(migration.instance(), ns, admin);
+    plan(migration.instance(), ns, admin);
     deletion(migration.instance(), ns, admin);
+  }
+
+  /** Another plan: web, streaming and Sidekiq updated with its resources. */
+  private static void plan(String instance, String ns, String admin) {
+    String base = "/api/v1/instances/" + instance + "/plan";
+    assertThat(platform.call(node, "POST", base, admin, java.util.Map.of("plan", "huge")).status())
+        .isEqualTo(400);
+    String other = platform.account(node, "sizer@example.org");
+    assertThat(platform.call(node, "POST", base, other, java.util.Map.of("plan", "large")).status())
+        .isEqualTo(404);
+    Platform.Answer changed =
+        platform.call(node, "POST", base, admin, java.util.Map.of("plan", "medium"));
+    assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+    assertThat(changed.json().get("state").asText()).isEqualTo("running");
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName("web")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getResources()
+                .getRequests()
+                .get("memory")
+                .toString())
+        .isEqualTo("1536Mi");
   }
 
   /** Deleted after the grace period, unless taken back; the owner's only. */

@@ -29,6 +29,19 @@ class HostingWithoutClusterTest {
     assertThat(folder.resolve("1-base.yaml")).exists();
     assertThat(deployed.commands()).containsExactly("sh " + folder.resolve("apply.sh"));
 
+    // another plan: the manifests written again with its resources
+    InstanceSpec small = InstanceManifestsTest.spec("mastodon");
+    hosting.update(
+        new InstanceSpec(
+            small.id(),
+            small.localDomain(),
+            small.webDomain(),
+            small.fork(),
+            small.release(),
+            Plan.MEDIUM,
+            small.env()));
+    assertThat(Files.readString(folder.resolve("3-app.yaml"))).contains("memory: \"1536Mi\"");
+
     hosting.remove("example.social");
     assertThat(Files.exists(folder)).isFalse();
     // a second removal (a sweep that ran twice) is no error
