@@ -11,7 +11,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ResponseStatusException;
 import social.fedimon.server.account.CurrentAccount;
 import social.fedimon.server.api.ApiException;
 import social.fedimon.server.instance.Instance;
@@ -84,10 +83,7 @@ class HostingController {
   }
 
   private Instance deployable(UUID id, CurrentAccount account) {
-    Instance instance =
-        instances
-            .findOwned(id, account.id())
-            .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+    Instance instance = instances.owned(id, account.id());
     if (!hosting.cluster()) {
       throw ApiException.conflict(
           "no cluster is configured on this platform: the instance's manifests wait for an"

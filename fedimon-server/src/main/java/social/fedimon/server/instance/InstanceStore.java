@@ -58,6 +58,20 @@ public class InstanceStore {
     return find(id).filter(i -> i.accountId().equals(accountId));
   }
 
+  /**
+   * The account's instance, for a request naming it.
+   *
+   * @throws org.springframework.web.server.ResponseStatusException 404 when there is none or it is
+   *     another account's: the same answer either way
+   */
+  public Instance owned(UUID id, UUID accountId) {
+    return findOwned(id, accountId)
+        .orElseThrow(
+            () ->
+                new org.springframework.web.server.ResponseStatusException(
+                    org.springframework.http.HttpStatus.NOT_FOUND));
+  }
+
   public List<Instance> forAccount(UUID accountId) {
     return jdbc.sql(
             "SELECT " + COLUMNS + " FROM instance WHERE account_id = :a ORDER BY created_at")

@@ -3,14 +3,12 @@ package social.fedimon.server.migration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ResponseStatusException;
 import social.fedimon.server.account.CurrentAccount;
 import social.fedimon.server.api.ApiException;
 import social.fedimon.server.instance.InstanceStore;
@@ -59,9 +57,7 @@ class DeletionController {
   }
 
   private void owned(UUID id, CurrentAccount account) {
-    instances
-        .findOwned(id, account.id())
-        .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+    instances.owned(id, account.id());
   }
 
   private static Map<String, Object> view(Deletions.@org.jspecify.annotations.Nullable Deletion d) {

@@ -3,14 +3,12 @@ package social.fedimon.server.migration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ResponseStatusException;
 import social.fedimon.server.account.CurrentAccount;
 import social.fedimon.server.api.ApiException;
 import social.fedimon.server.hosting.Hosting;
@@ -42,10 +40,7 @@ class PlanController {
       @PathVariable UUID id,
       @RequestBody Change change,
       @AuthenticationPrincipal CurrentAccount account) {
-    Instance instance =
-        instances
-            .findOwned(id, account.id())
-            .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+    Instance instance = instances.owned(id, account.id());
     Plan plan;
     try {
       plan = Plan.valueOf(String.valueOf(change.plan()).toUpperCase(Locale.ROOT));

@@ -5,14 +5,12 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ResponseStatusException;
 import social.fedimon.server.account.CurrentAccount;
 import social.fedimon.server.instance.Instance;
 import social.fedimon.server.instance.InstanceStore;
@@ -65,8 +63,6 @@ class PlatformKeysController {
   }
 
   private Instance owned(UUID id, CurrentAccount account) {
-    return instances
-        .findOwned(id, account.id())
-        .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+    return instances.owned(id, account.id());
   }
 }
