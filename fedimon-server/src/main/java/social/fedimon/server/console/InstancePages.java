@@ -86,13 +86,17 @@ class InstancePages {
   @GetMapping("/instances")
   String list(@AuthenticationPrincipal CurrentAccount account, Model model) {
     List<Map<String, Object>> rows = new ArrayList<>();
+    java.util.Set<UUID> deleted = deletions.deleted(account.id());
     for (Instance instance : instances.forAccount(account.id())) {
       Task migration = migration(instance);
       rows.add(
           Map.of(
-              "instance", instance,
-              "domain", IDN.toUnicode(instance.localDomain()),
-              "status", status(instance, migration)));
+              "instance",
+              instance,
+              "domain",
+              IDN.toUnicode(instance.localDomain()),
+              "status",
+              deleted.contains(instance.id()) ? DELETED : status(instance, migration)));
     }
     model.addAttribute("rows", rows);
     return "instances";
@@ -144,7 +148,7 @@ class InstancePages {
             && migration.result() != null
             && social.fedimon.server.hosting.Hosting.RUNNING.equals(
                 migration.result().path("state").asText());
-    if (running && hosting.cluster()) {
+    if (running && hosting.cluster() && !DELETED.equals(model.getAttribute("status"))) {
       try {
         model.addAttribute("cluster", hosting.status(instance.localDomain()));
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
@@ -209,7 +213,8 @@ class InstancePages {
     model.addAttribute("domain", IDN.toUnicode(instance.localDomain()));
     model.addAttribute(
         "punycode", !IDN.toUnicode(instance.localDomain()).equals(instance.localDomain()));
-    model.addAttribute("status", status(instance, migration));
+    boolean deleted = deletions.of(instance.id()).map(d -> d.deletedAt() != null).orElse(false);
+    model.addAttribute("status", deleted ? DELETED : status(instance, migration));
     model.addAttribute("timeline", timeline(instance, migration));
     model.addAttribute("migration", migration);
     model.addAttribute("live", migration != null && !migration.state().ended());
@@ -317,6 +322,9 @@ class InstancePages {
   }
 
   /** A message key for where the instance stands. */
+  /** The status of an instance whose deletion is done. */
+  static final String DELETED = "status.deleted";
+
   static String status(Instance instance, @Nullable Task migration) {
     if (instance.declinedAt() != null) {
       return "status.declined";

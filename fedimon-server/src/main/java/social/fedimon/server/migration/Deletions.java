@@ -78,6 +78,17 @@ public class Deletions {
         .optional();
   }
 
+  /** The account's instances that are deleted (for the dashboard: one query). */
+  public java.util.Set<UUID> deleted(UUID accountId) {
+    return new java.util.HashSet<>(
+        jdbc.sql(
+                "SELECT d.instance_id FROM instance_deletion d JOIN instance i ON i.id ="
+                    + " d.instance_id WHERE i.account_id = :a AND d.deleted_at IS NOT NULL")
+            .param("a", accountId)
+            .query(UUID.class)
+            .list());
+  }
+
   /** Asks for the instance's deletion after the grace period; asking again changes nothing. */
   public Deletion schedule(UUID instance) {
     Instant now = clock.instant();

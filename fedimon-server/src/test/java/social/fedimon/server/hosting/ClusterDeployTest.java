@@ -267,6 +267,21 @@ class ClusterDeployTest {
     assertThat(platform.call(node, "POST", base + "/delete/cancel", admin, null).status())
         .as("too late to take back")
         .isEqualTo(409);
+    // the pages say so, and offer nothing of a running instance
+    try (social.fedimon.server.testing.Browser browser =
+        new social.fedimon.server.testing.Browser(node, "en")) {
+      browser.open("/login");
+      browser.type("#email", "kim@example.org");
+      browser.type("#password", "correct horse battery");
+      browser.clickAndWait("main form button[type=submit]");
+      assertThat(browser.text()).contains("Deleted");
+      browser.open("/instances/" + instance);
+      assertThat(browser.find(".badge").getText()).isEqualTo("Deleted");
+      assertThat(browser.find("#deleted").getText()).contains("was deleted on");
+      assertThat(browser.all("#cluster")).isEmpty();
+      assertThat(browser.all("#plan")).isEmpty();
+      assertThat(browser.all("#delete")).isEmpty();
+    }
   }
 
   /** The owner's controls: status from the pods the cluster reports, stop, start, restart. */
