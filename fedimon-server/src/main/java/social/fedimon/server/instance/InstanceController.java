@@ -357,8 +357,11 @@ class InstanceController {
           + ". Send a new backup, or ask us to retry.";
     }
     if (migration != null && migration.state() == TaskState.SUCCEEDED) {
-      return "Your instance is restored; its Kubernetes objects wait for an operator to apply them"
-          + " (it does not run yet).";
+      return migration.result() != null
+              && "running".equals(migration.result().path("state").asText())
+          ? "Your instance runs and answers on its domain."
+          : "Your instance is restored; its Kubernetes objects wait for an operator to apply"
+              + " them (it does not run yet).";
     }
     if (instance.backupKey() == null) {
       return "Send your backup (PUT /api/v1/instances/" + instance.id() + "/backup).";

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -19,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,8 +41,6 @@ class ClusterDeployTest {
   static Platform platform;
   static Platform.Node node;
   static HttpServer instances;
-  static Thread controllers;
-  static final AtomicBoolean stop = new AtomicBoolean();
   static Path archive;
 
   @BeforeAll
@@ -80,9 +75,7 @@ class ClusterDeployTest {
           exchange.close();
         });
     instances.start();
-    controllers = new Thread(ClusterDeployTest::playControllers, "controllers");
-    controllers.setDaemon(true);
-    controllers.start();
+    playControllers();
 
     platform = new Platform("cluster");
     node =
@@ -99,41 +92,60 @@ class ClusterDeployTest {
 
   @AfterAll
   static void stop() {
-    stop.set(true);
     platform.close();
     instances.stop(0);
   }
 
-  /** What the cluster's controllers would do: Jobs complete, Deployments become ready. */
+  /**
+   * What the cluster's controllers would do, on the events the API server sends: a Job that is
+   * created completes, a Deployment that is created becomes ready.
+   */
   static void playControllers() {
-    while (!stop.get()) {
-      try {
-        for (Job job : client.batch().v1().jobs().inAnyNamespace().list().getItems()) {
-          if (job.getStatus() == null
-              || job.getStatus().getConditions() == null
-              || job.getStatus().getConditions().isEmpty()) {
-            job.setStatus(
-                new JobStatusBuilder()
-                    .withSucceeded(1)
-                    .withConditions(
-                        new JobConditionBuilder().withType("Complete").withStatus("True").build())
-                    .build());
-            client.resource(job).updateStatus();
-          }
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inAnyNamespace()
+        .watch(
+            added(
+                job -> {
+                  job.setStatus(
+                      new JobStatusBuilder()
+                          .withSucceeded(1)
+                          .withConditions(
+                              new JobConditionBuilder()
+                                  .withType("Complete")
+                                  .withStatus("True")
+                                  .build())
+                          .build());
+                  client.resource(job).updateStatus();
+                }));
+    client
+        .apps()
+        .deployments()
+        .inAnyNamespace()
+        .watch(
+            added(
+                d -> {
+                  d.setStatus(
+                      new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
+                  client.resource(d).updateStatus();
+                }));
+  }
+
+  private static <T> io.fabric8.kubernetes.client.Watcher<T> added(
+      java.util.function.Consumer<T> onAdded) {
+    return new io.fabric8.kubernetes.client.Watcher<>() {
+      @Override
+      public void eventReceived(Action action, T resource) {
+        if (action == Action.ADDED) {
+          onAdded.accept(resource);
         }
-        for (Deployment d : client.apps().deployments().inAnyNamespace().list().getItems()) {
-          if (d.getStatus() == null || d.getStatus().getReadyReplicas() == null) {
-            d.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
-            client.resource(d).updateStatus();
-          }
-        }
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        // an object changed between the list and the update: the next round sees it
       }
-    }
+
+      @Override
+      public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+    };
   }
 
   @Test
@@ -243,7 +255,21 @@ class ClusterDeployTest {
     platform.call(node, "POST", base + "/delete", admin, null);
     // within the grace period nothing goes
     clock.advance(Duration.ofDays(6));
-    org.awaitility.Awaitility.await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+    // a whole sweep runs after the clock moved: db-scheduler records its success
+    java.time.OffsetDateTime moved = java.time.OffsetDateTime.now();
+    org.springframework.jdbc.core.simple.JdbcClient jdbc =
+        node.context().getBean(org.springframework.jdbc.core.simple.JdbcClient.class);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                jdbc.sql(
+                            "SELECT count(*) FROM scheduled_tasks WHERE task_name = 'fedimon-deletions'"
+                                + " AND last_success > :moved")
+                        .param("moved", moved)
+                        .query(Integer.class)
+                        .single()
+                    == 1);
     assertThat(client.namespaces().withName(ns).get()).isNotNull();
     clock.advance(Duration.ofDays(2));
     org.awaitility.Awaitility.await()
