@@ -55,6 +55,7 @@ class InstancePages {
   private final social.fedimon.server.hosting.Hosting hosting;
   private final social.fedimon.server.migration.Deletions deletions;
   private final social.fedimon.server.migration.Deploys deploys;
+  private final social.fedimon.server.migration.Upgrades upgrades;
 
   InstancePages(
       InstanceStore instances,
@@ -68,8 +69,10 @@ class InstancePages {
       PlatformKeys platformKeys,
       social.fedimon.server.hosting.Hosting hosting,
       social.fedimon.server.migration.Deletions deletions,
-      social.fedimon.server.migration.Deploys deploys) {
+      social.fedimon.server.migration.Deploys deploys,
+      social.fedimon.server.migration.Upgrades upgrades) {
     this.deploys = deploys;
+    this.upgrades = upgrades;
     this.deletions = deletions;
     this.hosting = hosting;
     this.platformKeys = platformKeys;
@@ -162,6 +165,8 @@ class InstancePages {
         instance.hasEnv()
             ? deploys.currentPlan(id).name().toLowerCase(java.util.Locale.ROOT)
             : null);
+    model.addAttribute(
+        "upgrade", DELETED.equals(model.getAttribute("status")) ? null : upgrades.offer(instance));
     boolean replaceable = (boolean) model.getAttribute("replaceable");
     model.addAttribute(
         "keys", replaceable ? platformKeys.published(id, instance.localDomain()) : null);

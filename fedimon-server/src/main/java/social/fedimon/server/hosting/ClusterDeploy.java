@@ -62,12 +62,34 @@ final class ClusterDeploy {
   }
 
   void run(InstanceSpec spec, InstanceManifests.Objects objects, Watch watch) {
+    migrate(objects, watch);
+    roll(spec, objects, watch);
+    after(objects, watch);
+  }
+
+  /** The base, then the database migration Job, to its end. */
+  void migrate(InstanceManifests.Objects objects, Watch watch) {
     String ns = objects.namespace();
     apply(objects.base());
-    watch.log("applied the namespace " + ns + ", its env Secret, Redis and NetworkPolicy");
+    watch.log(
+        "applied the namespace "
+            + ns
+            + ", its env Secret, "
+            + (objects.base().stream().anyMatch(o -> o.getKind().equals("StatefulSet"))
+                ? "Redis and "
+                : "")
+            + "NetworkPolicy");
     for (HasMetadata job : objects.migrate()) {
       runJob(ns, job, watch);
     }
+  }
+
+  /**
+   * Web, streaming and Sidekiq (new ones, or updated: they roll), until they are ready and the
+   * instance answers through the ingress as its domain.
+   */
+  void roll(InstanceSpec spec, InstanceManifests.Objects objects, Watch watch) {
+    String ns = objects.namespace();
     apply(objects.app());
     watch.log("applied web, streaming, Sidekiq, their Services and the Ingress");
     await(
@@ -78,9 +100,7 @@ final class ClusterDeploy {
         () -> {
           for (String component : COMPONENTS) {
             Deployment d = client.apps().deployments().inNamespace(ns).withName(component).get();
-            Integer ready =
-                d == null || d.getStatus() == null ? null : d.getStatus().getReadyReplicas();
-            if (ready == null || ready < 1) {
+            if (!rolledOut(d)) {
               return false;
             }
           }
@@ -95,6 +115,10 @@ final class ClusterDeploy {
         ns,
         () -> healthy(base, spec.localDomain()));
     watch.log(base + " answers as " + spec.localDomain());
+  }
+
+  /** The Jobs that run once the new version runs: started, not awaited. */
+  void after(InstanceManifests.Objects objects, Watch watch) {
     apply(objects.after());
     watch.log(
         "started the post-deployment migrations and the home feeds' rebuild"
@@ -103,8 +127,44 @@ final class ClusterDeploy {
 
   private void apply(List<HasMetadata> objects) {
     for (HasMetadata object : objects) {
-      client.resource(object).createOr(NonDeletingOperation::update);
+      if (object instanceof Job) {
+        // a Job's template cannot change: one there already (a step run again) is left to run
+        if (client.resource(object).get() == null) {
+          client.resource(object).create();
+        }
+      } else {
+        client.resource(object).createOr(NonDeletingOperation::update);
+      }
     }
+  }
+
+  /**
+   * Whether a Deployment runs what it was last given, as {@code kubectl rollout status} tells: the
+   * controller saw its last change, every pod is of the new template, and one is ready. After an
+   * update the old pods stay ready until the new ones are, so readiness alone says nothing.
+   */
+  private static boolean rolledOut(Deployment d) {
+    if (d == null || d.getStatus() == null) {
+      return false;
+    }
+    var status = d.getStatus();
+    Long generation = d.getMetadata().getGeneration();
+    if (generation != null
+        && (status.getObservedGeneration() == null
+            || status.getObservedGeneration() < generation)) {
+      return false;
+    }
+    int wanted = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    if (status.getUpdatedReplicas() != null && status.getUpdatedReplicas() < wanted) {
+      return false;
+    }
+    if (status.getReplicas() != null
+        && status.getUpdatedReplicas() != null
+        && status.getReplicas() > status.getUpdatedReplicas()) {
+      // old pods are still there
+      return false;
+    }
+    return status.getReadyReplicas() != null && status.getReadyReplicas() >= Math.min(1, wanted);
   }
 
   /** Runs a Job to its end: one that completed before is left; one that failed is made again. */

@@ -102,6 +102,43 @@ public class Hosting implements DisposableBean {
         READY_TO_APPLY, objects.namespace(), folder, ManifestFolder.commands(folder));
   }
 
+  /** The phases of a deploy, which a task may run as steps of their own. */
+  public enum Phase {
+    /** The base and the database migration Job, to its end. */
+    MIGRATE,
+    /** Web, streaming and Sidekiq, until the instance answers as its domain. */
+    ROLL,
+    /** The Jobs that run once the new version runs. */
+    AFTER
+  }
+
+  /**
+   * One phase of a deploy. Without a cluster, {@link Phase#MIGRATE} writes all the manifests and
+   * the others have nothing to do: the instance is ready to apply.
+   */
+  public Deployed deploy(InstanceSpec spec, Phase phase, Watch watch) {
+    InstanceManifests.Objects objects = manifests.of(spec);
+    if (client != null) {
+      ClusterDeploy deploy = new ClusterDeploy(client, properties, clock);
+      try {
+        switch (phase) {
+          case MIGRATE -> deploy.migrate(objects, watch);
+          case ROLL -> deploy.roll(spec, objects, watch);
+          case AFTER -> deploy.after(objects, watch);
+        }
+      } catch (ClusterDeploy.Failed e) {
+        throw new NotRunning(e.getMessage(), e);
+      }
+      return new Deployed(RUNNING, objects.namespace(), null, List.of());
+    }
+    Path folder = folder(spec.localDomain());
+    if (phase == Phase.MIGRATE) {
+      ManifestFolder.write(folder, objects);
+    }
+    return new Deployed(
+        READY_TO_APPLY, objects.namespace(), folder, ManifestFolder.commands(folder));
+  }
+
   /**
    * A pod of an instance, as the cluster reports it.
    *

@@ -17,6 +17,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     instance's own its pods accept connections from
  * @param clusterIssuer the cert-manager ClusterIssuer that makes the instances' certificates
  * @param redisImage the image of each instance's own Redis
+ * @param sharedRedis {@code host:port} of a Redis all instances share, each with a database number
+ *     of its own, instead of a Redis in each instance's namespace; unset: each has its own. Redis
+ *     does not keep one database from another's clients: a shared Redis trades that isolation for
+ *     the memory of one Redis per instance
+ * @param sharedRedisPassword the shared Redis' password, if it asks for one
+ * @param sharedRedisDatabases how many databases the shared Redis has (its {@code databases}
+ *     setting): that many instances fit on it
  * @param elasticsearch {@code host:port} of the platform's Elasticsearch (or OpenSearch), for
  *     instances that had search; unset: search stays off
  * @param kubernetes run instances on a cluster: the one this process's service account is in, or
@@ -39,6 +46,9 @@ public record HostingProperties(
     @DefaultValue("ingress-nginx") String ingressNamespace,
     @DefaultValue("letsencrypt") String clusterIssuer,
     @DefaultValue("redis:7.4-alpine") String redisImage,
+    @Nullable String sharedRedis,
+    @Nullable String sharedRedisPassword,
+    @DefaultValue("16") int sharedRedisDatabases,
     @Nullable String elasticsearch,
     @DefaultValue("false") boolean kubernetes,
     @Nullable String kubernetesUrl,
@@ -51,6 +61,18 @@ public record HostingProperties(
   /** Whether instances run on a cluster. */
   public boolean cluster() {
     return kubernetes || kubernetesUrl != null;
+  }
+
+  @Override
+  public String toString() {
+    // the shared Redis' password stays out of logs
+    return "HostingProperties[cluster="
+        + cluster()
+        + ", images="
+        + images.keySet()
+        + ", sharedRedis="
+        + sharedRedis
+        + "]";
   }
 
   /**

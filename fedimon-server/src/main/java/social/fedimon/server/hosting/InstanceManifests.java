@@ -48,6 +48,10 @@ public final class InstanceManifests {
   static final int WEB_PORT = 3000;
   static final int STREAMING_PORT = 4000;
   static final int REDIS_PORT = 6379;
+
+  /** REDIS_HOST of an instance with its own Redis: the Service in its namespace. */
+  public static final String OWN_REDIS_HOST = "redis";
+
   // the mastodon user of the official images
   static final long MASTODON_UID = 991;
 
@@ -132,6 +136,53 @@ public final class InstanceManifests {
     return (fork + line).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
   }
 
+  /**
+   * The release lines of {@code fork} newer than {@code release} this platform has images for,
+   * oldest first: what the instance may be upgraded to. A key's digits are read as the major's one
+   * digit and the minor's ({@code mastodon410}: 4.10).
+   */
+  public List<String> newerLines(String fork, String release) {
+    int[] current;
+    try {
+      current = parts(releaseLine(release));
+    } catch (Refused e) {
+      return List.of();
+    }
+    String prefix = imageKey(fork, "");
+    List<int[]> newer = new ArrayList<>();
+    for (String key : properties.images().keySet()) {
+      String digits = key.startsWith(prefix) ? key.substring(prefix.length()) : "";
+      if (digits.matches("[0-9]{2,4}")) {
+        int[] line = {digits.charAt(0) - '0', Integer.parseInt(digits.substring(1))};
+        if (compare(line, current) > 0) {
+          newer.add(line);
+        }
+      }
+    }
+    return newer.stream()
+        .sorted(InstanceManifests::compare)
+        .map(line -> line[0] + "." + line[1])
+        .toList();
+  }
+
+  /** Whether {@code line} ({@code 4.5}) is newer than the line of {@code release}. */
+  public static boolean newer(String line, String release) {
+    try {
+      return compare(parts(releaseLine(line)), parts(releaseLine(release))) > 0;
+    } catch (Refused e) {
+      return false;
+    }
+  }
+
+  private static int[] parts(String line) {
+    String[] parts = line.split("\\.");
+    return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+  }
+
+  private static int compare(int[] a, int[] b) {
+    return a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[1], b[1]);
+  }
+
   private static String releaseLine(String release) {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)").matcher(release);
     if (!m.lookingAt() || release.contains("-")) {
@@ -160,55 +211,10 @@ public final class InstanceManifests {
             .withType("Opaque")
             .withStringData(new LinkedHashMap<>(spec.env()))
             .build());
-    base.add(
-        new StatefulSetBuilder()
-            .withMetadata(meta(ns, "redis", labels, "redis"))
-            .withNewSpec()
-            .withServiceName("redis")
-            .withReplicas(1)
-            .withNewSelector()
-            .withMatchLabels(sorted(COMPONENT, "redis"))
-            .endSelector()
-            .withTemplate(
-                pod(
-                    labels,
-                    "redis",
-                    new ContainerBuilder()
-                        .withName("redis")
-                        .withImage(properties.redisImage())
-                        .withArgs("--appendonly", "yes", "--save", "")
-                        .addNewPort()
-                        .withContainerPort(REDIS_PORT)
-                        .withName("redis")
-                        .endPort()
-                        .withResources(resources(64, 256, 50, 500))
-                        .addNewVolumeMount()
-                        .withName("data")
-                        .withMountPath("/data")
-                        .endVolumeMount()
-                        .withReadinessProbe(
-                            new ProbeBuilder()
-                                .withNewExec()
-                                .withCommand("redis-cli", "ping")
-                                .endExec()
-                                .withPeriodSeconds(10)
-                                .build())
-                        .build(),
-                    null))
-            .addNewVolumeClaimTemplate()
-            .withNewMetadata()
-            .withName("data")
-            .endMetadata()
-            .withNewSpec()
-            .withAccessModes("ReadWriteOnce")
-            .withNewResources()
-            .withRequests(sorted("storage", new Quantity("1Gi")))
-            .endResources()
-            .endSpec()
-            .endVolumeClaimTemplate()
-            .endSpec()
-            .build());
-    base.add(service(ns, "redis", labels, REDIS_PORT));
+    if (spec.ownRedis()) {
+      base.add(redis(ns, labels));
+      base.add(service(ns, "redis", labels, REDIS_PORT));
+    }
     base.add(
         new NetworkPolicyBuilder()
             .withMetadata(meta(ns, "isolate", labels, null))
@@ -230,11 +236,15 @@ public final class InstanceManifests {
             .endSpec()
             .build());
 
+    // a Job per release: an upgrade runs its migrations anew, and a Job's pod template, which
+    // cannot be changed, is never updated
+    String release = spec.release().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "-");
+    String jobSuffix = "-v" + release.substring(0, Math.min(release.length(), 24));
     List<HasMetadata> migrate =
         List.of(
             job(
                 ns,
-                "db-migrate",
+                "db-migrate" + jobSuffix,
                 labels,
                 images.web(),
                 List.of("bundle", "exec", "rails", "db:migrate"),
@@ -349,7 +359,7 @@ public final class InstanceManifests {
     after.add(
         job(
             ns,
-            "db-migrate-post",
+            "db-migrate-post" + jobSuffix,
             labels,
             images.web(),
             List.of("bundle", "exec", "rails", "db:migrate"),
@@ -358,7 +368,7 @@ public final class InstanceManifests {
     after.add(
         job(
             ns,
-            "feeds-build",
+            "feeds-build" + jobSuffix,
             labels,
             images.web(),
             List.of("bin/tootctl", "feeds", "build"),
@@ -368,7 +378,7 @@ public final class InstanceManifests {
       after.add(
           job(
               ns,
-              "search-deploy",
+              "search-deploy" + jobSuffix,
               labels,
               images.web(),
               List.of("bin/tootctl", "search", "deploy"),
@@ -376,6 +386,56 @@ public final class InstanceManifests {
               spec.plan()));
     }
     return new Objects(ns, base, migrate, app, after);
+  }
+
+  private HasMetadata redis(String ns, Map<String, String> labels) {
+    return new StatefulSetBuilder()
+        .withMetadata(meta(ns, "redis", labels, "redis"))
+        .withNewSpec()
+        .withServiceName("redis")
+        .withReplicas(1)
+        .withNewSelector()
+        .withMatchLabels(sorted(COMPONENT, "redis"))
+        .endSelector()
+        .withTemplate(
+            pod(
+                labels,
+                "redis",
+                new ContainerBuilder()
+                    .withName("redis")
+                    .withImage(properties.redisImage())
+                    .withArgs("--appendonly", "yes", "--save", "")
+                    .addNewPort()
+                    .withContainerPort(REDIS_PORT)
+                    .withName("redis")
+                    .endPort()
+                    .withResources(resources(64, 256, 50, 500))
+                    .addNewVolumeMount()
+                    .withName("data")
+                    .withMountPath("/data")
+                    .endVolumeMount()
+                    .withReadinessProbe(
+                        new ProbeBuilder()
+                            .withNewExec()
+                            .withCommand("redis-cli", "ping")
+                            .endExec()
+                            .withPeriodSeconds(10)
+                            .build())
+                    .build(),
+                null))
+        .addNewVolumeClaimTemplate()
+        .withNewMetadata()
+        .withName("data")
+        .endMetadata()
+        .withNewSpec()
+        .withAccessModes("ReadWriteOnce")
+        .withNewResources()
+        .withRequests(sorted("storage", new Quantity("1Gi")))
+        .endResources()
+        .endSpec()
+        .endVolumeClaimTemplate()
+        .endSpec()
+        .build();
   }
 
   private static ObjectMeta meta(

@@ -39,6 +39,11 @@ public record InstanceSpec(
     return "true".equalsIgnoreCase(env.getOrDefault("ES_ENABLED", "false"));
   }
 
+  /** Whether the instance has a Redis of its own in its namespace (else it uses a shared one). */
+  public boolean ownRedis() {
+    return InstanceManifests.OWN_REDIS_HOST.equals(env.get("REDIS_HOST"));
+  }
+
   @Override
   public String toString() {
     // the env holds the instance's secrets

@@ -65,14 +65,16 @@ public final class ManifestFolder {
         + "set -eu\n"
         + "cd \"$(dirname \"$0\")\"\n"
         + "kubectl apply -f 1-base.yaml\n"
-        + "kubectl -n "
-        + ns
-        + " rollout status statefulset/redis --timeout=5m\n"
+        + (objects.base().stream().anyMatch(o -> o.getKind().equals("StatefulSet"))
+            ? "kubectl -n " + ns + " rollout status statefulset/redis --timeout=5m\n"
+            : "")
         + "# the database's migrations, before web starts (SKIP_POST_DEPLOYMENT_MIGRATIONS=true)\n"
         + "kubectl apply -f 2-migrate.yaml\n"
         + "kubectl -n "
         + ns
-        + " wait --for=condition=complete job/db-migrate --timeout=30m\n"
+        + " wait --for=condition=complete job/"
+        + objects.migrate().get(0).getMetadata().getName()
+        + " --timeout=30m\n"
         + "kubectl apply -f 3-app.yaml\n"
         + "kubectl -n "
         + ns

@@ -46,6 +46,7 @@ public class Deletions {
   private final InstanceStore instances;
   private final TaskStore tasks;
   private final MigrateIn migrateIn;
+  private final social.fedimon.server.hosting.SharedRedis redis;
 
   Deletions(
       JdbcClient jdbc,
@@ -53,13 +54,15 @@ public class Deletions {
       Hosting hosting,
       InstanceStore instances,
       TaskStore tasks,
-      MigrateIn migrateIn) {
+      MigrateIn migrateIn,
+      social.fedimon.server.hosting.SharedRedis redis) {
     this.jdbc = jdbc;
     this.clock = clock;
     this.hosting = hosting;
     this.instances = instances;
     this.tasks = tasks;
     this.migrateIn = migrateIn;
+    this.redis = redis;
   }
 
   public Optional<Deletion> of(UUID instance) {
@@ -126,6 +129,7 @@ public class Deletions {
       }
       try {
         hosting.remove(instance.localDomain());
+        redis.release(id);
         tasks.forInstance(id).stream()
             .filter(t -> MigrateIn.NAME.equals(t.kind()))
             .findFirst()

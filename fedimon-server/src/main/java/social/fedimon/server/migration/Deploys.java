@@ -48,6 +48,21 @@ public class Deploys {
     this.json = json;
   }
 
+  /** A deploy's reports as the task's log; its stop when the task stops. */
+  static Watch watch(social.fedimon.server.task.StepContext context) {
+    return new Watch() {
+      @Override
+      public void log(String message) {
+        context.log(message);
+      }
+
+      @Override
+      public void checkStop() {
+        context.checkStop();
+      }
+    };
+  }
+
   /** Deploys the instance; the task's result. */
   ObjectNode deploy(Instance instance, @Nullable String env, Watch watch) {
     InstanceSpec spec = spec(instance, env);
@@ -85,22 +100,24 @@ public class Deploys {
     return result;
   }
 
-  /** What runs the instance, from its report, its request, its chosen plan and its env. */
+  /**
+   * What runs the instance, from its report (or the release it was upgraded to), its request, its
+   * chosen plan and its env.
+   */
   InstanceSpec spec(Instance instance, @Nullable String env) {
+    return spec(instance, env, null);
+  }
+
+  /** The same, on release line {@code release} (an upgrade's) when not null. */
+  InstanceSpec spec(Instance instance, @Nullable String env, @Nullable String release) {
     if (env == null) {
       throw new TaskProblem(
           "no-env",
           "the backup held no .env.production, so the instance has no settings to start with:"
               + " send a backup with it");
     }
-    Report.Mastodon mastodon =
-        instances
-            .report(instance.id())
-            .map(ReportJson::read)
-            .map(Report::database)
-            .map(Report.Database::mastodon)
-            .orElse(null);
-    if (mastodon == null || mastodon.release() == null) {
+    Release running = release(instance);
+    if (running == null) {
       throw new TaskProblem(
           NO_IMAGE,
           "the release of Mastodon could not be told from the database, so there is no image to"
@@ -121,8 +138,8 @@ public class Deploys {
         instance.id(),
         instance.localDomain(),
         (String) row.get("web_domain"),
-        mastodon.fork() == null ? "mastodon" : mastodon.fork(),
-        mastodon.release(),
+        running.fork(),
+        release != null ? release : running.release(),
         row.get("plan") != null
             ? Plan.valueOf(row.get("plan").toString().toUpperCase(java.util.Locale.ROOT))
             : Plan.forAccounts(
@@ -144,6 +161,45 @@ public class Deploys {
     } catch (InstanceManifests.Refused e) {
       throw new TaskProblem(NO_IMAGE, e.getMessage(), e);
     }
+  }
+
+  /**
+   * The fork and release an instance runs: the one it was upgraded to, else the one its database
+   * came with.
+   *
+   * @return null when the report could not tell the release
+   */
+  public @Nullable Release release(Instance instance) {
+    Report.Mastodon mastodon =
+        instances
+            .report(instance.id())
+            .map(ReportJson::read)
+            .map(Report::database)
+            .map(Report.Database::mastodon)
+            .orElse(null);
+    if (mastodon == null || mastodon.release() == null) {
+      return null;
+    }
+    String upgraded =
+        jdbc.sql("SELECT release FROM instance WHERE id = :id")
+            .param("id", instance.id())
+            .query(String.class)
+            .optional()
+            .orElse(null);
+    return new Release(
+        mastodon.fork() == null ? "mastodon" : mastodon.fork(),
+        upgraded != null ? upgraded : mastodon.release());
+  }
+
+  /** A fork ({@code mastodon}, {@code glitch-soc}) and its release ({@code 4.5}, {@code 4.3.2}). */
+  public record Release(String fork, String release) {}
+
+  /** The instance now runs (or is written for) release line {@code release}. */
+  void upgraded(UUID instance, String release) {
+    jdbc.sql("UPDATE instance SET release = :release WHERE id = :id")
+        .param("release", release)
+        .param("id", instance)
+        .update();
   }
 
   /** The instance's plan: the one its owner chose, else the one its accounts call for. */

@@ -82,9 +82,11 @@ public class MigrateIn implements TaskKind {
   private final RestoreMeasures restoreMeasures;
   private final org.springframework.context.ApplicationEventPublisher events;
   private final Deploys deploys;
+  private final social.fedimon.server.hosting.SharedRedis redis;
 
   MigrateIn(
       Deploys deploys,
+      social.fedimon.server.hosting.SharedRedis redis,
       RestoreMeasures restoreMeasures,
       org.springframework.context.ApplicationEventPublisher events,
       LinkDownloads links,
@@ -99,6 +101,7 @@ public class MigrateIn implements TaskKind {
       TaskProperties taskProperties,
       ObjectMapper json) {
     this.deploys = deploys;
+    this.redis = redis;
     this.restoreMeasures = restoreMeasures;
     this.events = events;
     this.links = links;
@@ -420,20 +423,7 @@ public class MigrateIn implements TaskKind {
   private StepOutcome ready(StepContext context) {
     Instance instance = instance(context);
     com.fasterxml.jackson.databind.node.ObjectNode result =
-        deploys.deploy(
-            instance,
-            env(instance.id()),
-            new social.fedimon.server.hosting.Watch() {
-              @Override
-              public void log(String message) {
-                context.log(message);
-              }
-
-              @Override
-              public void checkStop() {
-                context.checkStop();
-              }
-            });
+        deploys.deploy(instance, env(instance.id()), Deploys.watch(context));
     if (result.has("manifests")) {
       context.log(
           "ready to apply: the manifests are in "
@@ -530,9 +520,12 @@ public class MigrateIn implements TaskKind {
     if (sealed != null) {
       host.put("DB_PASS", box.open(sealed, tenantContext(instance.id())));
     }
-    // the instance's own Redis, in its namespace
-    host.put("REDIS_HOST", "redis");
-    host.put("REDIS_PORT", "6379");
+    // the instance's own Redis, in its namespace, or its database of the shared one
+    try {
+      host.putAll(redis.env(instance.id()));
+    } catch (social.fedimon.server.hosting.SharedRedis.Full e) {
+      throw new TaskProblem("no-redis-database", e.getMessage(), e);
+    }
     host.put("S3_ENABLED", "true");
     host.put("S3_BUCKET", storeSettings.bucket());
     host.put("S3_REGION", storeSettings.region());

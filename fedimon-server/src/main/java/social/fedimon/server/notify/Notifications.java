@@ -40,6 +40,8 @@ public class Notifications {
     RESTORE_FINISHED,
     READY,
     RUNNING,
+    UPGRADED,
+    UPGRADE_WRITTEN,
     EXPORT_READY,
     FAILED;
 
@@ -139,6 +141,15 @@ public class Notifications {
       boolean running =
           task.result() != null && "running".equals(task.result().path("state").asText());
       send(running ? Kind.RUNNING : Kind.READY, instance, "", "/instances/" + instance.id());
+    } else if (task.state() == TaskState.SUCCEEDED && "upgrade".equals(task.kind())) {
+      String release = task.result() == null ? "" : task.result().path("release").asText();
+      boolean running =
+          task.result() != null && "running".equals(task.result().path("state").asText());
+      send(
+          running ? Kind.UPGRADED : Kind.UPGRADE_WRITTEN,
+          instance,
+          release,
+          "/instances/" + instance.id());
     } else if (task.state() == TaskState.SUCCEEDED && "export".equals(task.kind())) {
       long bytes = task.result() == null ? 0 : task.result().path("bytes").asLong();
       send(Kind.EXPORT_READY, instance, formats.bytes(bytes), path);

@@ -62,10 +62,7 @@ class AccountPageTest {
             + " && gpg -q --batch --armor --export gone@example.org > revoked.asc");
 
     try (Browser browser = new Browser(node, "en")) {
-      browser.open("/login");
-      browser.type("#email", "fay@example.org");
-      browser.type("#password", "correct horse battery");
-      browser.clickAndWait("main form button[type=submit]");
+      browser.logIn("fay@example.org");
       browser.clickAndWait("a[href='/account']");
       assertThat(browser.find("#account-email").getText()).isEqualTo("fay@example.org");
 

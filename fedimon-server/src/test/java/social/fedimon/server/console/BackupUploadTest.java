@@ -101,10 +101,7 @@ class BackupUploadTest {
     assertThat(early.json().get("detail").asText()).contains("missing");
 
     try (Browser browser = new Browser(node, "en")) {
-      browser.open("/login");
-      browser.type("#email", "hal@example.org");
-      browser.type("#password", "correct horse battery");
-      browser.clickAndWait("main form button[type=submit]");
+      browser.logIn("hal@example.org");
       browser.open("/instances/" + instance);
       assertThat(browser.find("#upload-unfinished").getText())
           .contains("stopped after 2 of " + chunks + " parts");

@@ -74,10 +74,7 @@ class ConsoleJourneyTest {
         t -> t.get("state").asText().matches("succeeded|failed|cancelled"));
 
     try (Browser browser = new Browser(node, "en")) {
-      browser.open("/login");
-      browser.type("#email", "bob@example.org");
-      browser.type("#password", "correct horse battery");
-      browser.clickAndWait("main form button[type=submit]");
+      browser.logIn("bob@example.org");
       browser.clickAndWait("main a[href='/instances/" + migration.instance() + "']");
       // no cluster: the page says nothing runs, and what an operator runs to apply the objects
       assertThat(browser.find(".badge").getText()).isEqualTo("Ready to apply");
@@ -167,10 +164,7 @@ class ConsoleJourneyTest {
       assertThat(browser.text()).contains("alice@example.org");
 
       // logging in before confirming says what to do
-      browser.open("/login");
-      browser.type("#email", "alice@example.org");
-      browser.type("#password", "correct horse battery");
-      browser.clickAndWait("main form button[type=submit]");
+      browser.logIn("alice@example.org");
       assertThat(browser.find(".alert").getText()).contains("Confirm your email address");
       a11y.addAll(browser.accessibilityProblems());
 

@@ -58,12 +58,12 @@ class OperatorConsoleTest {
         t -> t.get("state").asText().equals("failed"));
 
     try (Browser browser = new Browser(node, "en")) {
-      logIn(browser, "erin@example.org");
+      browser.logIn("erin@example.org");
       browser.open("/operator");
       assertThat(browser.find("h1").getText()).isEqualTo("Not allowed");
 
       browser.driver().manage().deleteAllCookies();
-      logIn(browser, Platform.OPERATOR);
+      browser.logIn(Platform.OPERATOR);
       browser.open("/operator");
       assertThat(browser.find("#queue-title").getText()).isEqualTo("Requests to review (3)");
       assertThat(browser.accessibilityProblems()).as("axe-core").isEmpty();
@@ -124,13 +124,6 @@ class OperatorConsoleTest {
       browser.open("/operator/tasks/" + waiting);
       assertThat(browser.find("#task-state").getText()).isEqualTo("Cancelled");
     }
-  }
-
-  private static void logIn(Browser browser, String email) {
-    browser.open("/login");
-    browser.type("#email", email);
-    browser.type("#password", "correct horse battery");
-    browser.clickAndWait("main form button[type=submit]");
   }
 
   private static String file(String admin, String domain) {

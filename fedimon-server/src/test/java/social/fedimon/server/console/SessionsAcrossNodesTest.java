@@ -35,10 +35,7 @@ class SessionsAcrossNodesTest {
   void aSessionMadeOnOneNodeWorksOnTheOther() {
     platform.account(first, "jo@example.org");
     try (Browser browser = new Browser(first, "en")) {
-      browser.open("/login");
-      browser.type("#email", "jo@example.org");
-      browser.type("#password", "correct horse battery");
-      browser.clickAndWait("main form button[type=submit]");
+      browser.logIn("jo@example.org");
       assertThat(browser.path()).isEqualTo("/instances");
 
       browser.open(second.base().resolve("/account").toString());

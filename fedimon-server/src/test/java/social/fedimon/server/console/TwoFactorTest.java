@@ -53,7 +53,7 @@ class TwoFactorTest {
     String email = "gus@example.org";
     platform.account(node, email);
     try (Browser browser = new Browser(node, "en")) {
-      logIn(browser, email);
+      browser.logIn(email);
       assertThat(browser.path()).isEqualTo("/instances");
       browser.open("/account");
       assertThat(browser.find("#two-factor-state").getText()).contains("off");
@@ -86,7 +86,7 @@ class TwoFactorTest {
       browser.clickAndWait("header form.inline button");
 
       // the password alone opens nothing but the code's page
-      logIn(browser, email);
+      browser.logIn(email);
       assertThat(browser.path()).isEqualTo("/login/code");
       browser.open("/instances");
       assertThat(browser.path()).isEqualTo("/login/code");
@@ -103,7 +103,7 @@ class TwoFactorTest {
       browser.clickAndWait("header form.inline button");
 
       // a recovery code works once; the next step's code works
-      logIn(browser, email);
+      browser.logIn(email);
       browser.type("#code", recovery.get(0));
       browser.clickAndWait("#code-form button");
       assertThat(browser.path()).isEqualTo("/login/code");
@@ -222,13 +222,6 @@ class TwoFactorTest {
                 fresh.json().path("recoveryCodes").get(3).asText()));
     assertThat(off.status()).isEqualTo(200);
     assertThat(platform.call(node, "POST", "/api/v1/tokens", null, login).status()).isEqualTo(201);
-  }
-
-  private static void logIn(Browser browser, String email) {
-    browser.open("/login");
-    browser.type("#email", email);
-    browser.type("#password", "correct horse battery");
-    browser.clickAndWait("main form button[type=submit]");
   }
 
   /** The code an authenticator app shows now (by the server's clock), {@code steps} away. */

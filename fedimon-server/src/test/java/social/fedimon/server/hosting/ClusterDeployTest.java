@@ -125,12 +125,34 @@ class ClusterDeployTest {
         .deployments()
         .inAnyNamespace()
         .watch(
-            added(
-                d -> {
+            new io.fabric8.kubernetes.client.Watcher<
+                io.fabric8.kubernetes.api.model.apps.Deployment>() {
+              @Override
+              public void eventReceived(
+                  Action action, io.fabric8.kubernetes.api.model.apps.Deployment d) {
+                // a new or changed Deployment rolls out: its pods are all of its template, ready
+                Long generation = d.getMetadata().getGeneration();
+                boolean seen =
+                    d.getStatus() != null
+                        && d.getStatus().getReadyReplicas() != null
+                        && java.util.Objects.equals(
+                            d.getStatus().getObservedGeneration(), generation);
+                if ((action == Action.ADDED || action == Action.MODIFIED) && !seen) {
+                  int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
                   d.setStatus(
-                      new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
+                      new DeploymentStatusBuilder()
+                          .withObservedGeneration(generation)
+                          .withReplicas(replicas)
+                          .withUpdatedReplicas(replicas)
+                          .withReadyReplicas(replicas)
+                          .build());
                   client.resource(d).updateStatus();
-                }));
+                }
+              }
+
+              @Override
+              public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+            });
   }
 
   private static <T> io.fabric8.kubernetes.client.Watcher<T> added(
@@ -195,17 +217,19 @@ class ClusterDeployTest {
     assertThat(
             client.batch().v1().jobs().inNamespace(ns).list().getItems().stream()
                 .map(j -> j.getMetadata().getName()))
-        .contains("db-migrate", "db-migrate-post", "feeds-build");
+        .as("a Job per release, so that an upgrade runs its migrations anew")
+        .contains("db-migrate-v4-3", "db-migrate-post-v4-3", "feeds-build-v4-3");
 
     JsonNode log =
         platform
             .call(node, "GET", "/api/v1/tasks/" + migration.task() + "/log", admin, null)
             .json();
     assertThat(log.toString())
-        .contains("the Job db-migrate finished")
+        .contains("the Job db-migrate-v4-3 finished")
         .contains("answers as example.social");
     controls(migration.instance(), ns, admin);
     plan(migration.instance(), ns, admin);
+    upgrade(migration.instance(), ns, admin);
     deletion(migration.instance(), ns, admin);
   }
 
@@ -238,6 +262,151 @@ class ClusterDeployTest {
                 .get("memory")
                 .toString())
         .isEqualTo("1536Mi");
+  }
+
+  /**
+   * An upgrade to a newer line of the same fork: the database's migrations with the new image to
+   * their end before web, streaming and Sidekiq roll onto it, then the post-deployment ones.
+   */
+  private static void upgrade(String instance, String ns, String admin) {
+    String base = "/api/v1/instances/" + instance + "/upgrade";
+    JsonNode offer = platform.call(node, "GET", base, admin, null).json();
+    assertThat(offer.get("fork").asText()).isEqualTo("mastodon");
+    assertThat(offer.get("release").asText()).isEqualTo("4.3");
+    assertThat(offer.get("available")).extracting(JsonNode::asText).containsExactly("4.4", "4.5");
+    String other = platform.account(node, "upgrader@example.org");
+    assertThat(platform.call(node, "GET", base, other, null).status()).isEqualTo(404);
+    assertThat(
+            platform.call(node, "POST", base, other, java.util.Map.of("release", "4.5")).status())
+        .isEqualTo(404);
+    Platform.Answer older =
+        platform.call(node, "POST", base, admin, java.util.Map.of("release", "4.2"));
+    assertThat(older.status()).isEqualTo(400);
+    assertThat(older.json().get("detail").asText()).contains("not newer than 4.3");
+    Platform.Answer none =
+        platform.call(node, "POST", base, admin, java.util.Map.of("release", "4.9"));
+    assertThat(none.status()).isEqualTo(400);
+    assertThat(none.json().get("detail").asText())
+        .contains("no image for mastodon 4.9")
+        .contains("4.4, 4.5");
+
+    try (social.fedimon.server.testing.Browser browser =
+        new social.fedimon.server.testing.Browser(node, "en")) {
+      browser.logIn("kim@example.org");
+      browser.open("/instances/" + instance);
+      assertThat(browser.find("#release").getText()).isEqualTo("It runs mastodon 4.3.");
+      assertThat(browser.all("#upgrade-choice option"))
+          .extracting(org.openqa.selenium.WebElement::getText)
+          .containsExactly("mastodon 4.4", "mastodon 4.5");
+    }
+    Platform.Answer started =
+        platform.call(node, "POST", base, admin, java.util.Map.of("release", "4.5"));
+    assertThat(started.status()).as(started.body()).isEqualTo(202);
+    assertThat(started.json().get("kind").asText()).isEqualTo("upgrade");
+    Platform.Answer twice =
+        platform.call(node, "POST", base, admin, java.util.Map.of("release", "4.5"));
+    // the first is under way, or has just ended and 4.5 is no longer newer
+    assertThat(twice.status()).isIn(400, 409);
+    String task = started.json().get("id").asText();
+    JsonNode done =
+        platform.awaitTask(
+            node,
+            admin,
+            task,
+            Duration.ofSeconds(60),
+            t -> t.get("state").asText().matches("succeeded|failed|cancelled"));
+    assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
+    assertThat(done.get("steps"))
+        .extracting(JsonNode::asText)
+        .containsExactly("migrate", "roll", "after");
+    assertThat(done.get("result").get("state").asText()).isEqualTo("running");
+    assertThat(done.get("result").get("release").asText()).isEqualTo("4.5");
+
+    for (String component : List.of("web", "sidekiq")) {
+      assertThat(
+              client
+                  .apps()
+                  .deployments()
+                  .inNamespace(ns)
+                  .withName(component)
+                  .get()
+                  .getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .get(0)
+                  .getImage())
+          .isEqualTo("ghcr.io/mastodon/mastodon:v4.5");
+    }
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName("streaming")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage())
+        .isEqualTo("ghcr.io/mastodon/mastodon-streaming:v4.5");
+    io.fabric8.kubernetes.api.model.batch.v1.Job migrate =
+        client.batch().v1().jobs().inNamespace(ns).withName("db-migrate-v4-5").get();
+    assertThat(migrate.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("ghcr.io/mastodon/mastodon:v4.5");
+    assertThat(migrate.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anyMatch(e -> e.getName().equals("SKIP_POST_DEPLOYMENT_MIGRATIONS"));
+    assertThat(client.batch().v1().jobs().inNamespace(ns).withName("db-migrate-post-v4-5").get())
+        .isNotNull();
+    // the migrations ran to their end before anything rolled onto the new images
+    String log =
+        platform.call(node, "GET", "/api/v1/tasks/" + task + "/log", admin, null).json().toString();
+    assertThat(log)
+        .containsSubsequence(
+            "the Job db-migrate-v4-5 finished",
+            "applied web, streaming, Sidekiq",
+            "web, streaming and Sidekiq are ready",
+            "answers as example.social");
+    try (social.fedimon.server.testing.Browser browser =
+        new social.fedimon.server.testing.Browser(node, "en")) {
+      browser.logIn("kim@example.org");
+      browser.open("/instances/" + instance);
+      assertThat(browser.find("#release").getText()).isEqualTo("It runs mastodon 4.5.");
+      assertThat(browser.all("#upgrade-form")).isEmpty();
+      assertThat(browser.find("#newest").getText()).contains("newest release");
+    }
+    JsonNode after = platform.call(node, "GET", base, admin, null).json();
+    assertThat(after.get("release").asText()).isEqualTo("4.5");
+    assertThat(after.get("available")).isEmpty();
+    // a change of plan later keeps the new release
+    platform.call(
+        node,
+        "POST",
+        "/api/v1/instances/" + instance + "/plan",
+        admin,
+        java.util.Map.of("plan", "small"));
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName("web")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage())
+        .isEqualTo("ghcr.io/mastodon/mastodon:v4.5");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                platform.mailsTo("kim@example.org").stream()
+                    .anyMatch(m -> m.contains("example.social runs its new release")));
   }
 
   /** Deleted after the grace period, unless taken back; the owner's only. */
@@ -296,10 +465,7 @@ class ClusterDeployTest {
     // the pages say so, and offer nothing of a running instance
     try (social.fedimon.server.testing.Browser browser =
         new social.fedimon.server.testing.Browser(node, "en")) {
-      browser.open("/login");
-      browser.type("#email", "kim@example.org");
-      browser.type("#password", "correct horse battery");
-      browser.clickAndWait("main form button[type=submit]");
+      browser.logIn("kim@example.org");
       assertThat(browser.text()).contains("Deleted");
       browser.open("/instances/" + instance);
       assertThat(browser.find(".badge").getText()).isEqualTo("Deleted");
@@ -351,10 +517,7 @@ class ClusterDeployTest {
     // on the instance page: what the cluster says, stop and start
     try (social.fedimon.server.testing.Browser browser =
         new social.fedimon.server.testing.Browser(node, "en")) {
-      browser.open("/login");
-      browser.type("#email", "kim@example.org");
-      browser.type("#password", "correct horse battery");
-      browser.clickAndWait("main form button[type=submit]");
+      browser.logIn("kim@example.org");
       browser.open("/instances/" + instance);
       assertThat(browser.find(".badge").getText()).isEqualTo("Running");
       assertThat(browser.find("#cluster tr[data-component=web]").getText())

@@ -53,4 +53,46 @@ class HostingWithoutClusterTest {
     assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> hosting.folder("../etc")))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void anUpgradeWritesTheNewReleasesManifestsInItsFirstPhaseAndNothingElse(@TempDir Path data)
+      throws Exception {
+    Hosting hosting =
+        new Hosting(
+            InstanceManifestsTest.properties(), DataDirectory.unlocked(data), Clock.systemUTC());
+    // a 4.3 instance, upgraded to 4.5
+    InstanceSpec target = InstanceManifestsTest.spec("mastodon");
+    hosting.deploy(
+        new InstanceSpec(
+            target.id(),
+            target.localDomain(),
+            null,
+            "mastodon",
+            "4.3",
+            target.plan(),
+            target.env()),
+        Watch.NONE);
+    assertThat(hosting.manifests().newerLines("mastodon", "4.3")).containsExactly("4.4", "4.5");
+    assertThat(hosting.manifests().newerLines("glitch-soc", "4.4.3")).containsExactly("4.5");
+    assertThat(hosting.manifests().newerLines("mastodon", "4.5.1")).isEmpty();
+    assertThat(hosting.manifests().newerLines("hometown", "4.0")).isEmpty();
+
+    Path folder = data.resolve("instances").resolve("example.social");
+    Hosting.Deployed migrated = hosting.deploy(target, Hosting.Phase.MIGRATE, Watch.NONE);
+    assertThat(migrated.state()).isEqualTo(Hosting.READY_TO_APPLY);
+    assertThat(Files.readString(folder.resolve("2-migrate.yaml")))
+        .contains("name: \"db-migrate-v4-5\"")
+        .contains("ghcr.io/mastodon/mastodon:v4.5");
+    assertThat(Files.readString(folder.resolve("3-app.yaml")))
+        .contains("ghcr.io/mastodon/mastodon-streaming:v4.5")
+        .doesNotContain("v4.3");
+    assertThat(Files.readString(folder.resolve("apply.sh"))).contains("job/db-migrate-v4-5");
+    java.nio.file.attribute.FileTime written =
+        Files.getLastModifiedTime(folder.resolve("3-app.yaml"));
+    for (Hosting.Phase later : new Hosting.Phase[] {Hosting.Phase.ROLL, Hosting.Phase.AFTER}) {
+      assertThat(hosting.deploy(target, later, Watch.NONE).state())
+          .isEqualTo(Hosting.READY_TO_APPLY);
+    }
+    assertThat(Files.getLastModifiedTime(folder.resolve("3-app.yaml"))).isEqualTo(written);
+  }
 }

@@ -27,9 +27,9 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 /**
  * What a deploy writes, per case, against golden YAML in {@code src/test/resources/hosting} (run
  * with {@code -Dfedimon.golden.update=true} to write them again after a deliberate change, and read
- * the diff): Mastodon, glitch-soc, WEB_DOMAIN other than LOCAL_DOMAIN, Elasticsearch on. Every
- * document reads back into fabric8's model with no field it does not know; the Secret holds the env
- * and nothing else.
+ * the diff): Mastodon, glitch-soc, WEB_DOMAIN other than LOCAL_DOMAIN, Elasticsearch on, a shared
+ * Redis (no Redis of its own in the namespace). Every document reads back into fabric8's model with
+ * no field it does not know; the Secret holds the env and nothing else.
  */
 class InstanceManifestsTest {
 
@@ -76,13 +76,17 @@ class InstanceManifestsTest {
         env.put("ES_ENABLED", "true");
         env.put("ES_HOST", "search.internal");
       }
+      case "shared-redis" -> {
+        env.put("REDIS_HOST", "redis.shared.internal");
+        env.put("REDIS_DB", "3");
+      }
       default -> {}
     }
     return new InstanceSpec(ID, "example.social", web, fork, release, Plan.SMALL, env);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"mastodon", "glitch-soc", "web-domain", "elasticsearch"})
+  @ValueSource(strings = {"mastodon", "glitch-soc", "web-domain", "elasticsearch", "shared-redis"})
   void eachCaseRendersItsGoldenManifests(String kase) throws Exception {
     InstanceManifests.Objects objects = new InstanceManifests(properties()).of(spec(kase));
     String rendered =

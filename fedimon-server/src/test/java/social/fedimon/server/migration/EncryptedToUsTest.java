@@ -85,10 +85,7 @@ class EncryptedToUsTest {
     assertThat(report.get("layers").toString()).contains("age");
 
     try (Browser browser = new Browser(node, "en")) {
-      browser.open("/login");
-      browser.type("#email", "age@example.org");
-      browser.type("#password", "correct horse battery");
-      browser.clickAndWait("main form button[type=submit]");
+      browser.logIn("age@example.org");
       browser.open("/instances/" + second);
       browser.find("#encrypt-to-us summary").click();
       JsonNode secondKeys =

@@ -126,6 +126,14 @@ public final class Browser implements AutoCloseable {
     }
   }
 
+  /** Logs in on the log-in page as {@code email}, with the password tests' accounts have. */
+  public void logIn(String email) {
+    open("/login");
+    type("#email", email);
+    type("#password", "correct horse battery");
+    clickAndWait("main form button[type=submit]");
+  }
+
   public String text() {
     return find("main").getText();
   }

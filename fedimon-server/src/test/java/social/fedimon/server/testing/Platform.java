@@ -319,6 +319,20 @@ public final class Platform implements AutoCloseable {
    */
   public String mailLink(String email, String path) {
     Pattern link = Pattern.compile("https?://[^\\s\"<>]+" + Pattern.quote(path) + "[^\\s\"<>]+");
+    for (String mail : mailsTo(email)) {
+      Matcher matcher = link.matcher(mail.replace("=3D", "="));
+      if (matcher.find()) {
+        return matcher.group();
+      }
+    }
+    throw new AssertionError("no mail to " + email + " with a link to " + path);
+  }
+
+  /**
+   * The mails to {@code email} in the outboxes of this platform's nodes, newest first, as their
+   * files hold them (soft line breaks of quoted-printable joined).
+   */
+  public List<String> mailsTo(String email) {
     List<Path> outboxes = new ArrayList<>();
     outboxes.add(data.resolve("outbox"));
     folders.forEach(folder -> outboxes.add(folder.resolve("outbox")));
@@ -336,20 +350,18 @@ public final class Platform implements AutoCloseable {
     try {
       List<Path> mails = all;
       java.util.Collections.reverse(mails);
+      List<String> to = new ArrayList<>();
       for (Path file : mails) {
         String mail =
             Files.readString(file, StandardCharsets.UTF_8).replace("=\r\n", "").replace("=\n", "");
         if (mail.contains(email)) {
-          Matcher matcher = link.matcher(mail.replace("=3D", "="));
-          if (matcher.find()) {
-            return matcher.group();
-          }
+          to.add(mail);
         }
       }
+      return to;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    throw new AssertionError("no mail to " + email + " with a link to " + path);
   }
 
   /** A migration filed by an admin, its backup sent, and every go given. */

@@ -1,0 +1,129 @@
+package social.fedimon.server.migration;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import social.fedimon.server.hosting.Hosting;
+import social.fedimon.server.hosting.InstanceManifests;
+import social.fedimon.server.instance.Instance;
+import social.fedimon.server.task.Task;
+import social.fedimon.server.task.TaskService;
+import social.fedimon.server.task.TaskState;
+
+/**
+ * What an instance may be upgraded to (the newer release lines of its fork this platform has images
+ * for) and the start of an upgrade, refused while anything else happens to the instance.
+ */
+@Service
+public class Upgrades {
+
+  /**
+   * An instance's release and its upgrades.
+   *
+   * @param running the upgrade under way, if one is
+   */
+  public record Offer(
+      String fork, String release, List<String> available, @Nullable Task running) {}
+
+  /** An upgrade that cannot start. */
+  static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final boolean conflict;
+
+    Refused(String message, boolean conflict) {
+      super(message);
+      this.conflict = conflict;
+    }
+
+    /** Whether the instance's state refuses it (else the request itself is wrong). */
+    boolean conflict() {
+      return conflict;
+    }
+  }
+
+  private final Deploys deploys;
+  private final Hosting hosting;
+  private final Deletions deletions;
+  private final TaskService tasks;
+  private final ObjectMapper json;
+
+  Upgrades(
+      Deploys deploys, Hosting hosting, Deletions deletions, TaskService tasks, ObjectMapper json) {
+    this.deploys = deploys;
+    this.hosting = hosting;
+    this.deletions = deletions;
+    this.tasks = tasks;
+    this.json = json;
+  }
+
+  /** The instance's release and the newer ones it may go to; null before it is restored. */
+  public @Nullable Offer offer(Instance instance) {
+    Task migration = tasks.first(instance.id(), MigrateIn.NAME);
+    if (!instance.hasEnv() || migration == null || migration.state() != TaskState.SUCCEEDED) {
+      return null;
+    }
+    Deploys.Release spec = deploys.release(instance);
+    if (spec == null) {
+      return null;
+    }
+    Task running =
+        tasks.forInstance(instance.id()).stream()
+            .filter(t -> Upgrade.NAME.equals(t.kind()) && !t.state().ended())
+            .findFirst()
+            .orElse(null);
+    return new Offer(
+        spec.fork(),
+        spec.release(),
+        hosting.manifests().newerLines(spec.fork(), spec.release()),
+        running);
+  }
+
+  /**
+   * Starts the upgrade of the instance to release line {@code release}.
+   *
+   * @throws Refused when it is not restored, is being deleted, has a task under way, or the line is
+   *     not a newer one of its fork with images here
+   */
+  Task start(Instance instance, String release) {
+    Offer offer = offer(instance);
+    if (offer == null) {
+      throw new Refused("the instance is not restored yet: it has no release to upgrade", true);
+    }
+    if (deletions.of(instance.id()).isPresent()) {
+      throw new Refused("the instance is being deleted: take the deletion back first", true);
+    }
+    Task busy =
+        tasks.forInstance(instance.id()).stream()
+            .filter(t -> !t.state().ended())
+            .findFirst()
+            .orElse(null);
+    if (busy != null) {
+      throw new Refused(
+          "a " + busy.kind() + " task of this instance is under way: wait for its end", true);
+    }
+    if (!release.matches("[0-9]{1,2}\\.[0-9]{1,3}")) {
+      throw new Refused("release: a release line such as 4.5", false);
+    }
+    if (!InstanceManifests.newer(release, offer.release())) {
+      throw new Refused(
+          release + " is not newer than " + offer.release() + ", the release the instance runs",
+          false);
+    }
+    if (!offer.available().contains(release)) {
+      throw new Refused(
+          "there is no image for "
+              + offer.fork()
+              + " "
+              + release
+              + " on this platform; it offers "
+              + (offer.available().isEmpty() ? "none newer" : String.join(", ", offer.available())),
+          false);
+    }
+    return tasks.start(
+        Upgrade.NAME,
+        instance.accountId(),
+        instance.id(),
+        json.createObjectNode().put("release", release));
+  }
+}
