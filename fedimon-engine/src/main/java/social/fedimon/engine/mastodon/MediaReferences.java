@@ -166,7 +166,7 @@ public final class MediaReferences {
    * 000/000/001, 109876543210 -> 109/876/543/210; digits past the last whole group are dropped, as
    * Paperclip's {@code scan(/\d{3}/)} drops them).
    */
-  static String partition(String id) {
+  public static String partition(String id) {
     int length = Math.max(9, id.length());
     int pad = length - id.length();
     char[] digits = new char[length];

@@ -56,6 +56,7 @@ class InstancePages {
   private final social.fedimon.server.migration.Deletions deletions;
   private final social.fedimon.server.migration.Deploys deploys;
   private final social.fedimon.server.migration.Upgrades upgrades;
+  private final social.fedimon.server.migration.CachedMedia cachedMedia;
 
   InstancePages(
       InstanceStore instances,
@@ -70,7 +71,9 @@ class InstancePages {
       social.fedimon.server.hosting.Hosting hosting,
       social.fedimon.server.migration.Deletions deletions,
       social.fedimon.server.migration.Deploys deploys,
-      social.fedimon.server.migration.Upgrades upgrades) {
+      social.fedimon.server.migration.Upgrades upgrades,
+      social.fedimon.server.migration.CachedMedia cachedMedia) {
+    this.cachedMedia = cachedMedia;
     this.deploys = deploys;
     this.upgrades = upgrades;
     this.deletions = deletions;
@@ -165,8 +168,13 @@ class InstancePages {
         instance.hasEnv()
             ? deploys.currentPlan(id).name().toLowerCase(java.util.Locale.ROOT)
             : null);
+    boolean deleted = DELETED.equals(model.getAttribute("status"));
+    model.addAttribute("upgrade", deleted ? null : upgrades.offer(instance));
     model.addAttribute(
-        "upgrade", DELETED.equals(model.getAttribute("status")) ? null : upgrades.offer(instance));
+        "cachedMedia",
+        deleted || migration == null || migration.state() != TaskState.SUCCEEDED
+            ? null
+            : cachedMedia.of(id).filter(c -> c.missing() > 0).orElse(null));
     boolean replaceable = (boolean) model.getAttribute("replaceable");
     model.addAttribute(
         "keys", replaceable ? platformKeys.published(id, instance.localDomain()) : null);

@@ -3,7 +3,6 @@ package social.fedimon.server.hosting;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -19,9 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -297,23 +294,19 @@ final class ClusterDeploy {
   String clusterSays(String ns) {
     List<String> parts = new ArrayList<>();
     try {
-      for (Pod pod : client.pods().inNamespace(ns).list().getItems()) {
-        String phase = pod.getStatus() == null ? "unknown" : pod.getStatus().getPhase();
-        int restarts =
-            pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
-                ? 0
-                : pod.getStatus().getContainerStatuses().stream()
-                    .mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount())
-                    .sum();
+      Hosting.ClusterStatus status = Hosting.read(client, ns);
+      for (Hosting.PodState pod : status.pods()) {
         parts.add(
-            "pod " + pod.getMetadata().getName() + " " + phase + ", " + restarts + " restarts");
+            "pod "
+                + pod.name()
+                + " "
+                + pod.phase()
+                + (pod.ready() ? ", ready" : "")
+                + ", "
+                + pod.restarts()
+                + " restarts");
       }
-      List<String> events =
-          client.v1().events().inNamespace(ns).list().getItems().stream()
-              .sorted(
-                  Comparator.comparing(e -> Optional.ofNullable(e.getLastTimestamp()).orElse("")))
-              .map(e -> e.getInvolvedObject().getName() + ": " + e.getMessage())
-              .toList();
+      List<String> events = status.events();
       events
           .subList(Math.max(0, events.size() - 5), events.size())
           .forEach(e -> parts.add("event " + e));

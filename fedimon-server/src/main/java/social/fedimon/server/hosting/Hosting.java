@@ -159,8 +159,11 @@ public class Hosting implements DisposableBean {
 
   /** What the cluster says of the instance of this domain. */
   public ClusterStatus status(String localDomain) {
-    KubernetesClient k = requireCluster();
-    String ns = manifests.namespace(localDomain);
+    return read(requireCluster(), manifests.namespace(localDomain));
+  }
+
+  /** What the cluster says of namespace {@code ns}. */
+  static ClusterStatus read(KubernetesClient k, String ns) {
     Map<String, Integer> replicas = new java.util.TreeMap<>();
     for (io.fabric8.kubernetes.api.model.apps.Deployment d :
         k.apps().deployments().inNamespace(ns).list().getItems()) {
@@ -282,6 +285,39 @@ public class Hosting implements DisposableBean {
     ManifestFolder.write(folder, objects);
     return new Deployed(
         READY_TO_APPLY, objects.namespace(), folder, ManifestFolder.commands(folder));
+  }
+
+  /**
+   * Starts a one-off Job of the instance (on the cluster), or writes it next to its manifests for
+   * an operator ({@code 5-<name>.yaml}).
+   */
+  public Deployed runJob(InstanceSpec spec, io.fabric8.kubernetes.api.model.HasMetadata job) {
+    String ns = manifests.namespace(spec.localDomain());
+    if (client != null) {
+      client.resource(job).create();
+      return new Deployed(RUNNING, ns, null, List.of());
+    }
+    Path folder = folder(spec.localDomain());
+    Path file = ManifestFolder.writeOne(folder, "5-" + job.getMetadata().getName() + ".yaml", job);
+    return new Deployed(READY_TO_APPLY, ns, folder, List.of("kubectl apply -f " + file));
+  }
+
+  /**
+   * Whether the instance's Job of that name has ended (completed or failed), as the cluster says;
+   * true when there is none.
+   */
+  public boolean jobEnded(String localDomain, String name) {
+    KubernetesClient k = requireCluster();
+    io.fabric8.kubernetes.api.model.batch.v1.Job job =
+        k.batch().v1().jobs().inNamespace(manifests.namespace(localDomain)).withName(name).get();
+    return job == null
+        || (job.getStatus() != null
+            && job.getStatus().getConditions() != null
+            && job.getStatus().getConditions().stream()
+                .anyMatch(
+                    c ->
+                        ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
+                            && "True".equals(c.getStatus())));
   }
 
   /** Where an instance's manifests are written. */

@@ -388,6 +388,30 @@ public final class InstanceManifests {
     return new Objects(ns, base, migrate, app, after);
   }
 
+  /**
+   * The Job that fetches again the cached copies of other servers' media from the last {@code days}
+   * days: {@code tootctl media refresh}, forced, since the rows still name files the backup did not
+   * have.
+   */
+  public HasMetadata mediaRefresh(InstanceSpec spec, int days, String name) {
+    return job(
+        namespace(spec.localDomain()),
+        name,
+        sorted(MANAGED_BY, "fedimon", INSTANCE_LABEL, spec.id().toString()),
+        images(spec).web(),
+        List.of(
+            "bin/tootctl",
+            "media",
+            "refresh",
+            "--days",
+            String.valueOf(days),
+            "--force",
+            "--concurrency",
+            "5"),
+        List.of(),
+        spec.plan());
+  }
+
   private HasMetadata redis(String ns, Map<String, String> labels) {
     return new StatefulSetBuilder()
         .withMetadata(meta(ns, "redis", labels, "redis"))

@@ -39,6 +39,18 @@ public final class ManifestFolder {
     }
   }
 
+  /** Writes one more object as {@code name} in the folder; its path. */
+  static Path writeOne(Path folder, String name, HasMetadata object) {
+    try {
+      Files.createDirectories(folder);
+      owner(folder, "rwx------");
+      file(folder, name, yaml(List.of(object)));
+      return folder.resolve(name);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write " + name + " to " + folder, e);
+    }
+  }
+
   /** The commands an operator runs, from the folder. */
   public static List<String> commands(Path folder) {
     return List.of("sh " + folder.resolve(APPLY));

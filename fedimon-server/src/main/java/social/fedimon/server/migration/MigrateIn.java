@@ -82,9 +82,11 @@ public class MigrateIn implements TaskKind {
   private final RestoreMeasures restoreMeasures;
   private final org.springframework.context.ApplicationEventPublisher events;
   private final Deploys deploys;
+  private final CachedMedia cachedMedia;
   private final social.fedimon.server.hosting.SharedRedis redis;
 
   MigrateIn(
+      CachedMedia cachedMedia,
       Deploys deploys,
       social.fedimon.server.hosting.SharedRedis redis,
       RestoreMeasures restoreMeasures,
@@ -101,6 +103,7 @@ public class MigrateIn implements TaskKind {
       TaskProperties taskProperties,
       ObjectMapper json) {
     this.deploys = deploys;
+    this.cachedMedia = cachedMedia;
     this.redis = redis;
     this.restoreMeasures = restoreMeasures;
     this.events = events;
@@ -374,9 +377,32 @@ public class MigrateIn implements TaskKind {
    */
   private StepOutcome media(StepContext context) {
     Instance instance = instance(context);
+    syncMedia(context, instance);
+    try (ObjectStore media = mediaStore(instance.id())) {
+      CachedMedia.Count count = cachedMedia.check(instance, tenantPassword(instance.id()), media);
+      if (count.missing() > 0) {
+        context.log(
+            count.missing()
+                + " of the "
+                + count.remote()
+                + " cached media files of other servers the database names are not in the backup"
+                + " (the oldest from "
+                + count.days()
+                + " days ago): the instance page offers to fetch them again once it runs");
+      } else {
+        context.log("every cached media file of other servers the database names is here");
+      }
+    } catch (java.sql.SQLException e) {
+      // the count is an offer, not the migration: a database without media_attachments says so
+      context.log("the cached media of other servers could not be counted: " + e.getMessage());
+    }
+    return StepOutcome.done();
+  }
+
+  private void syncMedia(StepContext context, Instance instance) {
     try (ObjectStore source = mediaSources.open(instance.id())) {
       if (source == null) {
-        return StepOutcome.done();
+        return;
       }
       context.phase("copying the media from your bucket");
       long started = System.nanoTime();
@@ -398,7 +424,6 @@ public class MigrateIn implements TaskKind {
               + (System.nanoTime() - started) / 1_000_000_000
               + " s");
     }
-    return StepOutcome.done();
   }
 
   private StepOutcome env(StepContext context) throws IOException {

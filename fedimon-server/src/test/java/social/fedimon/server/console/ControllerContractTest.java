@@ -267,6 +267,51 @@ class ControllerContractTest {
     }
   }
 
+  /** The controls of a running instance, asked of one that is not restored yet. */
+  @Nested
+  class HostingControllersContract {
+    @Test
+    void anUpgradeBeforeTheRestoreIsAConflictSayingWhy() throws Exception {
+      mvc.perform(api(get("/api/v1/instances/" + instance + "/upgrade")))
+          .andExpect(status().isConflict())
+          .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("restored")));
+      mvc.perform(
+              json(
+                  api(post("/api/v1/instances/" + instance + "/upgrade")),
+                  "{\"release\": \"4.5\"}"))
+          .andExpect(status().isConflict());
+    }
+
+    @Test
+    void nothingCountedIsNullsAndNothingToFetchIsAConflict() throws Exception {
+      mvc.perform(api(get("/api/v1/instances/" + instance + "/media-refresh")))
+          .andExpect(status().isOk())
+          .andExpect(jsonPath("$.missing").value(org.hamcrest.Matchers.nullValue()));
+      mvc.perform(api(post("/api/v1/instances/" + instance + "/media-refresh")))
+          .andExpect(status().isConflict())
+          .andExpect(jsonPath("$.code").value("conflict"));
+    }
+
+    @Test
+    void aPlanThatIsNoPlanIsRefusedAndTheClusterControlsNeedACluster() throws Exception {
+      mvc.perform(
+              json(api(post("/api/v1/instances/" + instance + "/plan")), "{\"plan\": \"huge\"}"))
+          .andExpect(status().isBadRequest())
+          .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("small")));
+      mvc.perform(api(post("/api/v1/instances/" + instance + "/stop")))
+          .andExpect(status().isConflict());
+    }
+
+    @Test
+    void anotherAccountsInstanceIsNotFoundForEachControl() throws Exception {
+      UUID other = UUID.randomUUID();
+      for (String path : new String[] {"upgrade", "media-refresh", "deletion", "cluster"}) {
+        mvc.perform(api(get("/api/v1/instances/" + other + "/" + path)))
+            .andExpect(status().isNotFound());
+      }
+    }
+  }
+
   @Nested
   class PagesContract {
     @Test

@@ -20,7 +20,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import social.fedimon.engine.testing.InstanceTree;
 import social.fedimon.engine.testing.Tools;
 import social.fedimon.server.testing.Backups;
 import social.fedimon.server.testing.Platform;
@@ -45,7 +44,27 @@ class ClusterDeployTest {
 
   @BeforeAll
   static void start() throws Exception {
-    archive = Backups.instanceArchive("cluster", InstanceTree.database());
+    // the fixture instance, with media attachments: its own photo, a cached copy of another
+    // server's video that the backup holds, and two whose cached copies it does not
+    String database = social.fedimon.engine.testing.FixtureDatabase.create("fedimon_cached");
+    social.fedimon.engine.testing.FixtureDatabase.execute(
+        database,
+        """
+        CREATE TABLE schema_migrations (version varchar PRIMARY KEY);
+        INSERT INTO schema_migrations VALUES ('20241007071624');
+        CREATE TABLE accounts (id bigint PRIMARY KEY, username varchar NOT NULL);
+        INSERT INTO accounts VALUES (1, 'admin'), (2, 'émilie');
+        CREATE TABLE media_attachments (id bigint PRIMARY KEY, remote_url varchar NOT NULL
+          DEFAULT '', file_file_name varchar, created_at timestamp NOT NULL,
+          file_storage_schema_version integer);
+        INSERT INTO media_attachments VALUES
+          (1, '', 'photo.png', now(), 1),
+          (109000002, 'https://other.example/remote.mp4', 'remote.mp4', now() - interval '3 days', 1),
+          (109000003, 'https://other.example/gone.png', 'gone.png', now() - interval '40 days', 1),
+          (109000004, 'https://other.example/gone2.png', 'gone2.png', now() - interval '5 days', 1),
+          (109000005, 'https://other.example/never.png', NULL, now() - interval '90 days', 1);
+        """);
+    archive = Backups.instanceArchive("cluster", database);
     Tools.sh(
         archive.getParent(),
         "sed 's/^LOCAL_DOMAIN=.*/LOCAL_DOMAIN=silent.example/' live/.env.production > env"
@@ -226,10 +245,12 @@ class ClusterDeployTest {
             .json();
     assertThat(log.toString())
         .contains("the Job db-migrate-v4-3 finished")
+        .contains("2 of the 3 cached media files of other servers")
         .contains("answers as example.social");
     controls(migration.instance(), ns, admin);
     plan(migration.instance(), ns, admin);
     upgrade(migration.instance(), ns, admin);
+    mediaRefresh(migration.instance(), ns, admin);
     deletion(migration.instance(), ns, admin);
   }
 
@@ -407,6 +428,56 @@ class ClusterDeployTest {
             () ->
                 platform.mailsTo("kim@example.org").stream()
                     .anyMatch(m -> m.contains("example.social runs its new release")));
+  }
+
+  /**
+   * The cached media of other servers the backup did not have: counted after the restore, shown,
+   * and fetched again by a Job on the owner's word.
+   */
+  private static void mediaRefresh(String instance, String ns, String admin) {
+    String base = "/api/v1/instances/" + instance + "/media-refresh";
+    JsonNode counted = platform.call(node, "GET", base, admin, null).json();
+    assertThat(counted.get("remote").asLong()).isEqualTo(3);
+    assertThat(counted.get("missing").asLong()).isEqualTo(2);
+    assertThat(counted.get("days").asInt()).isEqualTo(41);
+    assertThat(counted.get("job").isNull()).isTrue();
+    String other = platform.account(node, "refresher@example.org");
+    assertThat(platform.call(node, "GET", base, other, null).status()).isEqualTo(404);
+    assertThat(platform.call(node, "POST", base, other, null).status()).isEqualTo(404);
+
+    try (social.fedimon.server.testing.Browser browser =
+        new social.fedimon.server.testing.Browser(node, "en")) {
+      browser.logIn("kim@example.org");
+      browser.open("/instances/" + instance);
+      assertThat(browser.find("#cached-media-count").getText())
+          .startsWith("2 of the 3 copies of other servers' media")
+          .contains("41 days ago");
+      assertThat(browser.find("#cached-media .help").getText())
+          .contains("tootctl media refresh --days 41 --force");
+      browser.clickAndWait("#media-refresh-form button");
+      assertThat(browser.find("#media-refresh-asked").getText()).contains("media-refresh-");
+      assertThat(browser.all("#media-refresh-form")).isEmpty();
+    }
+    JsonNode asked = platform.call(node, "GET", base, admin, null).json();
+    String job = asked.get("job").asText();
+    assertThat(asked.get("askedAt").isNull()).isFalse();
+    io.fabric8.kubernetes.api.model.Container container =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(ns)
+            .withName(job)
+            .get()
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertThat(container.getCommand())
+        .containsExactly(
+            "bin/tootctl", "media", "refresh", "--days", "41", "--force", "--concurrency", "5");
+    assertThat(container.getImage()).isEqualTo("ghcr.io/mastodon/mastodon:v4.5");
   }
 
   /** Deleted after the grace period, unless taken back; the owner's only. */

@@ -42,6 +42,19 @@ class HostingWithoutClusterTest {
             small.env()));
     assertThat(Files.readString(folder.resolve("3-app.yaml"))).contains("memory: \"1536Mi\"");
 
+    // a one-off Job is written next to the manifests, with the command that applies it
+    Hosting.Deployed refresh =
+        hosting.runJob(small, hosting.manifests().mediaRefresh(small, 41, "media-refresh-test"));
+    assertThat(refresh.state()).isEqualTo(Hosting.READY_TO_APPLY);
+    Path job = folder.resolve("5-media-refresh-test.yaml");
+    assertThat(refresh.commands()).containsExactly("kubectl apply -f " + job);
+    assertThat(Files.readString(job))
+        .contains("kind: \"Job\"")
+        .contains("- \"--days\"\n        - \"41\"");
+    assertThat(Files.getPosixFilePermissions(job))
+        .extracting(Object::toString)
+        .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+
     hosting.remove("example.social");
     assertThat(Files.exists(folder)).isFalse();
     // a second removal (a sweep that ran twice) is no error
