@@ -193,6 +193,14 @@ class InstancePages {
         instance.tenantDatabase() != null
             && migration != null
             && migration.state() == TaskState.SUCCEEDED);
+    model.addAttribute(
+        "hasExport",
+        all.stream()
+            .anyMatch(
+                t ->
+                    ExportOut.NAME.equals(t.kind())
+                        && t.state() != TaskState.CANCELLED
+                        && t.state() != TaskState.FAILED));
     return "instance";
   }
 

@@ -47,6 +47,7 @@ public class Deletions {
   private final TaskStore tasks;
   private final MigrateIn migrateIn;
   private final social.fedimon.server.hosting.SharedRedis redis;
+  private final social.fedimon.server.instance.Milestones milestones;
 
   Deletions(
       JdbcClient jdbc,
@@ -55,7 +56,8 @@ public class Deletions {
       InstanceStore instances,
       TaskStore tasks,
       MigrateIn migrateIn,
-      social.fedimon.server.hosting.SharedRedis redis) {
+      social.fedimon.server.hosting.SharedRedis redis,
+      social.fedimon.server.instance.Milestones milestones) {
     this.jdbc = jdbc;
     this.clock = clock;
     this.hosting = hosting;
@@ -63,6 +65,7 @@ public class Deletions {
     this.tasks = tasks;
     this.migrateIn = migrateIn;
     this.redis = redis;
+    this.milestones = milestones;
   }
 
   public Optional<Deletion> of(UUID instance) {
@@ -95,14 +98,24 @@ public class Deletions {
   /** Asks for the instance's deletion after the grace period; asking again changes nothing. */
   public Deletion schedule(UUID instance) {
     Instant now = clock.instant();
-    jdbc.sql(
-            "INSERT INTO instance_deletion (instance_id, requested_at, delete_at)"
-                + " VALUES (:id, :now, :at) ON CONFLICT (instance_id) DO NOTHING")
-        .param("id", instance)
-        .param("now", utc(now))
-        .param("at", utc(now.plus(hosting.properties().deleteGrace())))
-        .update();
-    return of(instance).orElseThrow();
+    int asked =
+        jdbc.sql(
+                "INSERT INTO instance_deletion (instance_id, requested_at, delete_at)"
+                    + " VALUES (:id, :now, :at) ON CONFLICT (instance_id) DO NOTHING")
+            .param("id", instance)
+            .param("now", utc(now))
+            .param("at", utc(now.plus(hosting.properties().deleteGrace())))
+            .update();
+    Deletion deletion = of(instance).orElseThrow();
+    if (asked == 1) {
+      milestones.tell(
+          instance,
+          "deletion-asked",
+          java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+              .withZone(ZoneOffset.UTC)
+              .format(deletion.deleteAt()));
+    }
+    return deletion;
   }
 
   /** Takes the ask back; false when it is too late (deleted) or there was none. */
@@ -139,6 +152,7 @@ public class Deletions {
             .param("id", id)
             .update();
         log.info("instance {} ({}) deleted", id, instance.localDomain());
+        milestones.tell(id, "deleted", "");
       } catch (RuntimeException e) {
         // the next sweep tries again; the rest of the due ones go on
         log.warn("instance {} could not be deleted yet: {}", id, e.getMessage());

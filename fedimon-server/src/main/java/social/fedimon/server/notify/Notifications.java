@@ -40,6 +40,8 @@ public class Notifications {
     RESTORE_FINISHED,
     READY,
     RUNNING,
+    DELETION_ASKED,
+    DELETED,
     UPGRADED,
     UPGRADE_WRITTEN,
     EXPORT_READY,
@@ -115,6 +117,8 @@ public class Notifications {
           case "backup-received" -> Kind.BACKUP_RECEIVED;
           case "restore-started" -> Kind.RESTORE_STARTED;
           case "restore-finished" -> Kind.RESTORE_FINISHED;
+          case "deletion-asked" -> Kind.DELETION_ASKED;
+          case "deleted" -> Kind.DELETED;
           default -> null;
         };
     if (kind != null) {

@@ -454,6 +454,10 @@ class ClusterDeployTest {
           .contains("41 days ago");
       assertThat(browser.find("#cached-media .help").getText())
           .contains("tootctl media refresh --days 41 --force");
+      // a deletion offers the final export first, as none was made
+      assertThat(browser.find("#final-export-form").getText())
+          .contains("no export archive of this instance yet")
+          .contains("Request an export archive first");
       browser.clickAndWait("#media-refresh-form button");
       assertThat(browser.find("#media-refresh-asked").getText()).contains("media-refresh-");
       assertThat(browser.all("#media-refresh-form")).isEmpty();
@@ -522,6 +526,14 @@ class ClusterDeployTest {
                     .get("deletedAt")
                     .isNull());
     assertThat(client.namespaces().withName(ns).get()).isNull();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                platform.mailsTo("kim@example.org").stream()
+                    .anyMatch(m -> m.contains("example.social is deleted")));
+    assertThat(platform.mailsTo("kim@example.org"))
+        .anyMatch(m -> m.contains("example.social will be deleted"));
     String tenant =
         social.fedimon.server.tenant.TenantDatabases.nameFor(java.util.UUID.fromString(instance));
     assertThat(
