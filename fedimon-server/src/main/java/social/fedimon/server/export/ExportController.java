@@ -56,9 +56,11 @@ class ExportController {
   private final Clock clock;
   private final ExportProperties properties;
   private final PgpKeys pgpKeys;
+  private final MediaCredentials mediaCredentials;
 
   ExportController(
       PgpKeys pgpKeys,
+      MediaCredentials mediaCredentials,
       ExportProperties properties,
       InstanceStore instances,
       TaskService tasks,
@@ -69,6 +71,7 @@ class ExportController {
       Clock clock) {
     this.properties = properties;
     this.pgpKeys = pgpKeys;
+    this.mediaCredentials = mediaCredentials;
     this.instances = instances;
     this.tasks = tasks;
     this.taskStore = taskStore;
@@ -129,6 +132,56 @@ class ExportController {
             id,
             json.createObjectNode().put("encrypt", encrypt).put("media", media));
     return ResponseEntity.status(HttpStatus.ACCEPTED).body(TaskView.of(task));
+  }
+
+  /**
+   * Read-only credentials to the instance's media, for the export's owner while its link lasts,
+   * where the store has STS: any S3 tool copies the media with them ({@code aws s3 sync}).
+   */
+  @PostMapping(
+      path = "/api/v1/tasks/{id}/media-credentials",
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  Map<String, Object> mediaCredentials(
+      @PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account) {
+    Task task =
+        taskStore
+            .findOwned(id, account.id())
+            .filter(t -> ExportOut.NAME.equals(t.kind()))
+            .orElseThrow(() -> ApiException.notFound("this export"));
+    JsonNode result = task.result();
+    if (task.state() != TaskState.SUCCEEDED || result == null || !result.has("expiresAt")) {
+      throw ApiException.conflict("the export is not ready: " + task.state().json());
+    }
+    Instant expires = Instant.parse(result.get("expiresAt").asText());
+    if (!clock.instant().isBefore(expires)) {
+      throw new ApiException(
+          HttpStatus.GONE, "expired", "this export's link expired: request a new export archive");
+    }
+    MediaCredentials.Issued issued;
+    try {
+      issued = mediaCredentials.issue(java.util.Objects.requireNonNull(task.instanceId()), expires);
+    } catch (MediaCredentials.Refused e) {
+      throw ApiException.conflict(e.getMessage());
+    }
+    Map<String, Object> view = new java.util.LinkedHashMap<>();
+    view.put("accessKeyId", issued.accessKeyId());
+    view.put("secretAccessKey", issued.secretAccessKey());
+    view.put("sessionToken", issued.sessionToken());
+    view.put("expiresAt", issued.expiresAt().toString());
+    view.put("endpoint", issued.endpoint() == null ? null : issued.endpoint().toString());
+    view.put("region", issued.region());
+    view.put("bucket", issued.bucket());
+    view.put("prefix", issued.prefix());
+    view.put(
+        "command",
+        "aws s3 sync"
+            + (issued.endpoint() == null ? "" : " --endpoint-url " + issued.endpoint())
+            + " s3://"
+            + issued.bucket()
+            + "/"
+            + issued.prefix()
+            + "/ ./media/");
+    return view;
   }
 
   /** The export's archive, for its owner, while the link lasts. */

@@ -46,6 +46,7 @@ public class ExportOut implements TaskKind {
   public static final String NAME = "export";
 
   private final InstanceStore instances;
+  private final MediaCredentials mediaCredentials;
   private final ObjectStore store;
   private final TenantDatabases tenants;
   private final MigrateIn migrateIn;
@@ -57,6 +58,7 @@ public class ExportOut implements TaskKind {
   private final List<Step> steps;
 
   ExportOut(
+      MediaCredentials mediaCredentials,
       InstanceStore instances,
       ObjectStore store,
       TenantDatabases tenants,
@@ -67,6 +69,7 @@ public class ExportOut implements TaskKind {
       ObjectMapper json,
       Clock clock) {
     this.instances = instances;
+    this.mediaCredentials = mediaCredentials;
     this.store = store;
     this.tenants = tenants;
     this.migrateIn = migrateIn;
@@ -253,6 +256,9 @@ public class ExportOut implements TaskKind {
     String manifest = mediaManifest(task, instance(context));
     if (manifest != null) {
       result.put("mediaManifestUrl", manifest);
+      if (mediaCredentials.enabled()) {
+        result.put("mediaCredentialsUrl", "/api/v1/tasks/" + task.id() + "/media-credentials");
+      }
     }
     context.log("offered until " + expires);
     return StepOutcome.done(result);

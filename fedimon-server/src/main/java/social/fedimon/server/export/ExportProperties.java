@@ -14,10 +14,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param backupRetention how long a restored migration's archive is kept before it is deleted
  * @param adminsFullExport whether admins may ask for full exports (with the media) themselves;
  *     operators always may
+ * @param mediaCredentials whether an export's owner may ask for read-only credentials to the
+ *     instance's media, scoped to its prefix, from the store's STS (AWS, MinIO); off: the presigned
+ *     manifest only
+ * @param stsEndpoint the STS to ask: unset, the S3 endpoint (MinIO answers STS there), or AWS's own
+ *     when the store is AWS
+ * @param stsRoleArn the role assumed (AWS needs one the platform's user may assume, allowed to read
+ *     the bucket; MinIO ignores it)
+ * @param mediaCredentialsLifetime how long such credentials last (never past the export's link; 15
+ *     minutes at least, STS' least)
  */
 @ConfigurationProperties("fedimon.exports")
 public record ExportProperties(
     @DefaultValue("7d") Duration linkLifetime,
     @Nullable Path pgDump,
     @DefaultValue("7d") Duration backupRetention,
-    @DefaultValue("false") boolean adminsFullExport) {}
+    @DefaultValue("false") boolean adminsFullExport,
+    @DefaultValue("false") boolean mediaCredentials,
+    java.net.@Nullable URI stsEndpoint,
+    @Nullable String stsRoleArn,
+    @DefaultValue("1h") Duration mediaCredentialsLifetime) {}

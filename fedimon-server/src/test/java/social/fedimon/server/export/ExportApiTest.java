@@ -124,6 +124,28 @@ class ExportApiTest {
       assertThat(synced.bytes()).isEqualTo(InstanceTree.MEDIA_BYTES);
     }
 
+    // this store (S3Proxy) has no STS: no credentials offered, and asking says to use the manifest
+    assertThat(result.has("mediaCredentialsUrl")).isFalse();
+    Platform.Answer credentials =
+        platform.call(
+            node,
+            "POST",
+            "/api/v1/tasks/" + done.get("id").asText() + "/media-credentials",
+            admin,
+            null);
+    assertThat(credentials.status()).isEqualTo(409);
+    assertThat(credentials.json().get("detail").asText()).contains("mediaManifestUrl");
+    assertThat(
+            platform
+                .call(
+                    node,
+                    "POST",
+                    "/api/v1/tasks/" + done.get("id").asText() + "/media-credentials",
+                    stranger,
+                    null)
+                .status())
+        .isEqualTo(404);
+
     // the link stops working when it expires
     Objects.requireNonNull(node.context())
         .getBean(TestClock.Shifted.class)
