@@ -120,10 +120,15 @@ public class Upgrades {
               + (offer.available().isEmpty() ? "none newer" : String.join(", ", offer.available())),
           false);
     }
-    return tasks.start(
-        Upgrade.NAME,
-        instance.accountId(),
-        instance.id(),
-        json.createObjectNode().put("release", release));
+    try {
+      return tasks.start(
+          Upgrade.NAME,
+          instance.accountId(),
+          instance.id(),
+          json.createObjectNode().put("release", release));
+    } catch (org.springframework.dao.DuplicateKeyException e) {
+      // another ask started one between the check above and now (task_one_upgrade)
+      throw new Refused("an upgrade of this instance is under way: wait for its end", true);
+    }
   }
 }

@@ -398,6 +398,27 @@ class ClusterDeployTest {
       assertThat(browser.all("#upgrade-form")).isEmpty();
       assertThat(browser.find("#newest").getText()).contains("newest release");
     }
+    // two asks at once cannot both start one: the database holds one upgrade under way per
+    // instance, whatever the checks before it saw
+    social.fedimon.server.task.TaskStore store =
+        node.context().getBean(social.fedimon.server.task.TaskStore.class);
+    java.util.UUID id = java.util.UUID.fromString(instance);
+    java.util.UUID owner =
+        node.context()
+            .getBean(social.fedimon.server.instance.InstanceStore.class)
+            .find(id)
+            .orElseThrow()
+            .accountId();
+    social.fedimon.server.task.Task first =
+        store.create(owner, id, "upgrade", List.of("migrate"), null);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> store.create(owner, id, "upgrade", List.of("migrate"), null))
+        .isInstanceOf(org.springframework.dao.DuplicateKeyException.class);
+    node.context()
+        .getBean(org.springframework.jdbc.core.simple.JdbcClient.class)
+        .sql("DELETE FROM task WHERE id = :id")
+        .param("id", first.id())
+        .update();
     JsonNode after = platform.call(node, "GET", base, admin, null).json();
     assertThat(after.get("release").asText()).isEqualTo("4.5");
     assertThat(after.get("available")).isEmpty();
