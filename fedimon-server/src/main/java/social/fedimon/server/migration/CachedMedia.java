@@ -71,10 +71,6 @@ public class CachedMedia {
     try (java.util.stream.Stream<StoredObject> cached = media.list("cache/media_attachments/")) {
       cached.forEach(object -> present.add(object.key()));
     }
-    try (java.util.stream.Stream<StoredObject> old = media.list("media_attachments/")) {
-      // before 3.1.4 remote copies were kept outside cache/
-      old.forEach(object -> present.add(object.key()));
-    }
     long remote = 0;
     long missing = 0;
     OffsetDateTime oldest = null;
@@ -82,6 +78,13 @@ public class CachedMedia {
         tenants.target(database, tenantPassword).connect("counting cached media")) {
       connection.setAutoCommit(false);
       boolean schemaVersion = hasColumn(connection, "file_storage_schema_version");
+      if (!schemaVersion || hasOldRemoteRows(connection)) {
+        // before 3.1.4 remote copies were kept outside cache/, among the local media: listed only
+        // then (a listing costs seconds per thousands of objects on some stores)
+        try (java.util.stream.Stream<StoredObject> old = media.list("media_attachments/")) {
+          old.forEach(object -> present.add(object.key()));
+        }
+      }
       try (PreparedStatement rows =
           connection.prepareStatement(
               "SELECT m.id, m.file_file_name, m.created_at, "
@@ -135,6 +138,16 @@ public class CachedMedia {
         .param("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
         .update();
     return of(instance.id()).orElseThrow();
+  }
+
+  private static boolean hasOldRemoteRows(Connection connection) throws SQLException {
+    try (PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT 1 FROM media_attachments WHERE remote_url IS NOT NULL AND remote_url <> ''"
+                    + " AND coalesce(file_storage_schema_version, 0) < 1 LIMIT 1");
+        ResultSet rs = statement.executeQuery()) {
+      return rs.next();
+    }
   }
 
   private static boolean hasColumn(Connection connection, String column) throws SQLException {

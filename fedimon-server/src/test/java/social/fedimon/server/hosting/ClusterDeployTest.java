@@ -62,9 +62,16 @@ class ClusterDeployTest {
           (109000002, 'https://other.example/remote.mp4', 'remote.mp4', now() - interval '3 days', 1),
           (109000003, 'https://other.example/gone.png', 'gone.png', now() - interval '40 days', 1),
           (109000004, 'https://other.example/gone2.png', 'gone2.png', now() - interval '5 days', 1),
-          (109000005, 'https://other.example/never.png', NULL, now() - interval '90 days', 1);
+          (109000005, 'https://other.example/never.png', NULL, now() - interval '90 days', 1),
+          (109000006, 'https://old.example/old.gif', 'old.gif', now() - interval '900 days', 0);
         """);
     archive = Backups.instanceArchive("cluster", database);
+    // and a copy cached before 3.1.4, outside cache/ (schema version 0), which the backup holds
+    Tools.sh(
+        archive.getParent(),
+        "mkdir -p live/public/system/media_attachments/files/109/000/006/original"
+            + " && echo gif > live/public/system/media_attachments/files/109/000/006/original/old.gif"
+            + " && tar -czf backup.tar.gz live database.sql.gz");
     Tools.sh(
         archive.getParent(),
         "sed 's/^LOCAL_DOMAIN=.*/LOCAL_DOMAIN=silent.example/' live/.env.production > env"
@@ -245,7 +252,7 @@ class ClusterDeployTest {
             .json();
     assertThat(log.toString())
         .contains("the Job db-migrate-v4-3 finished")
-        .contains("2 of the 3 cached media files of other servers")
+        .contains("2 of the 4 cached media files of other servers")
         .contains("answers as example.social");
     controls(migration.instance(), ns, admin);
     plan(migration.instance(), ns, admin);
@@ -458,7 +465,7 @@ class ClusterDeployTest {
   private static void mediaRefresh(String instance, String ns, String admin) {
     String base = "/api/v1/instances/" + instance + "/media-refresh";
     JsonNode counted = platform.call(node, "GET", base, admin, null).json();
-    assertThat(counted.get("remote").asLong()).isEqualTo(3);
+    assertThat(counted.get("remote").asLong()).isEqualTo(4);
     assertThat(counted.get("missing").asLong()).isEqualTo(2);
     assertThat(counted.get("days").asInt()).isEqualTo(41);
     assertThat(counted.get("job").isNull()).isTrue();
@@ -471,7 +478,7 @@ class ClusterDeployTest {
       browser.logIn("kim@example.org");
       browser.open("/instances/" + instance);
       assertThat(browser.find("#cached-media-count").getText())
-          .startsWith("2 of the 3 copies of other servers' media")
+          .startsWith("2 of the 4 copies of other servers' media")
           .contains("41 days ago");
       assertThat(browser.find("#cached-media .help").getText())
           .contains("tootctl media refresh --days 41 --force");
