@@ -154,23 +154,57 @@ public final class ExportFlow {
         serverVersion = rs.getString(2).split(" ")[0];
       }
       pgDump.checkCanDump(versionNum, serverVersion);
-      counts = exactCounts(connection);
     }
     Path spool = Files.createTempFile(Files.createDirectories(temporary), "export-", ".dump.zst");
     try {
       // compressed while pg_dump writes it, as a zstd frame of its own: once its size is known,
       // the tar header goes out, then these bytes as they are (zstd frames concatenate)
       long dumpBytes;
-      try (OutputStream file = Files.newOutputStream(spool);
+      try (Connection snapshotHolder = source.connect();
+          OutputStream file = Files.newOutputStream(spool);
           ZstdOutputStream frame = frame(file)) {
-        dumpBytes =
-            pgDump.dumpInto(
-                source.host(),
-                source.port(),
-                source.database(),
-                source.user(),
-                source.password(),
-                frame);
+        // pg_dump and the exact counts see one snapshot, this session's, and run side by side:
+        // the read-back check compares like with like even while the instance writes
+        snapshotHolder.setAutoCommit(false);
+        snapshotHolder.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        String snapshot;
+        try (Statement statement = snapshotHolder.createStatement();
+            ResultSet rs = statement.executeQuery("SELECT pg_export_snapshot()")) {
+          rs.next();
+          snapshot = rs.getString(1);
+        }
+        CompletableFuture<Map<String, Long>> counting =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return exactCounts(snapshotHolder);
+                  } catch (SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                  }
+                });
+        try {
+          dumpBytes =
+              pgDump.dumpInto(
+                  source.host(),
+                  source.port(),
+                  source.database(),
+                  source.user(),
+                  source.password(),
+                  snapshot,
+                  frame);
+        } catch (IOException | RuntimeException e) {
+          counting.cancel(true);
+          throw e;
+        }
+        try {
+          counts = counting.join();
+        } catch (java.util.concurrent.CompletionException e) {
+          if (e.getCause() instanceof SQLException sql) {
+            throw sql;
+          }
+          throw e;
+        }
+        snapshotHolder.rollback();
       }
       MessageDigest sha = sha256();
       long[] written = {0};

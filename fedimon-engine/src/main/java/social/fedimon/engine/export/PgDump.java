@@ -108,6 +108,23 @@ public final class PgDump {
       @Nullable String password,
       java.io.OutputStream sink)
       throws IOException {
+    return dumpInto(host, port, database, user, password, null, sink);
+  }
+
+  /**
+   * The same, in the snapshot {@code snapshot} exported by another session ({@code
+   * pg_export_snapshot()}, whose transaction stays open until this returns): the dump sees exactly
+   * what that session sees.
+   */
+  public long dumpInto(
+      String host,
+      int port,
+      String database,
+      String user,
+      @Nullable String password,
+      @Nullable String snapshot,
+      java.io.OutputStream sink)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(binary.toString());
     command.addAll(
@@ -120,6 +137,9 @@ public final class PgDump {
             "--port=" + port,
             "--username=" + user,
             "--dbname=" + database));
+    if (snapshot != null) {
+      command.add("--snapshot=" + snapshot);
+    }
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().remove("PGPASSWORD");
     if (password != null) {
