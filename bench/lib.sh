@@ -61,3 +61,12 @@ PROPS
   for _ in $(seq 1 100); do (echo > /dev/tcp/127.0.0.1/"$port") 2> /dev/null && break; sleep 0.2; done
 }
 
+
+# The text of a mail in the outbox (an .eml file): its text/plain part, quoted-printable decoded.
+mail_text() {
+  python3 -c 'import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+for part in m.walk():
+    if part.get_content_type() == "text/plain":
+        print(part.get_payload(decode=True).decode())' "$1"
+}

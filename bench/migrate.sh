@@ -31,7 +31,8 @@ if [[ ! -d system ]]; then
 fi
 if [[ ! -f archive.tar.zst ]]; then
   echo "making the archive (once)..." >&2
-  ln -sf "$PLAIN" database.sql
+  # the dump, and a migration of Mastodon 4.3 so that the deploy knows its release (and image)
+  { cat "$PLAIN"; echo "INSERT INTO public.schema_migrations VALUES ('20241007071624');"; } > database.sql
   printf 'LOCAL_DOMAIN=bench.example\nSECRET_KEY_BASE=%s\nOTP_SECRET=%s\nDB_HOST=old-host\n' \
     "$(head -c 32 /dev/urandom | xxd -p -c 64)" "$(head -c 32 /dev/urandom | xxd -p -c 64)" > .env.production
   tar -chf - .env.production database.sql system | zstd -q -T2 -3 -o archive.tar.zst
@@ -97,7 +98,7 @@ token_for() { # email: signs up, follows the mail's link, prints a token
   local link
   # the newest mail to that address, its quoted-printable body decoded
   link=$(grep -l "^To: $email" var/outbox/*.eml | sort | tail -1 |
-    xargs python3 -c 'import email, sys; print(email.message_from_binary_file(open(sys.argv[1], "rb")).get_payload(decode=True).decode())' |
+    { read -r file; mail_text "$file"; } |
     grep -o 'http://[^ ]*/accounts/verify?token=[A-Za-z0-9_-]*' | tail -1)
   curl -sf "$link" > /dev/null
   api POST /tokens -H 'Content-Type: application/json' \
@@ -136,7 +137,7 @@ fedimon_migration() { # run: prints "total task export by-hand-export"
   api PUT "/instances/$instance/backup" -H "Authorization: Bearer $admin" \
     --data-binary @archive.tar.zst -H 'Content-Type: application/octet-stream' > /dev/null
   sent=$(date +%s.%N)
-  await_task "$admin" "$task"
+  await_task "$admin" "$task" || { stop_serve; return 1; }
   local total task_only
   total=$(seconds_since "$start"); task_only=$(seconds_since "$sent")
   local tenant="tenant_${instance//-/}"; tenant=${tenant:0:27}
@@ -149,7 +150,7 @@ fedimon_migration() { # run: prints "total task export by-hand-export"
   export_start=$(date +%s.%N)
   export_task=$(api POST "/instances/$instance/exports" -H "Authorization: Bearer $admin" \
     -H 'Content-Type: application/json' -d '{"encrypt": false}' | jq -r .id)
-  await_task "$admin" "$export_task"
+  await_task "$admin" "$export_task" || { stop_serve; return 1; }
   exported=$(seconds_since "$export_start")
   echo "$total $task_only $exported $hand"
   stop_serve
@@ -163,6 +164,7 @@ hand_runs=() total_runs=() task_runs=() export_runs=() hand_export_runs=()
 for run in $(seq 1 "${RUNS:-1}"); do
   hand_runs+=("$(by_hand_migration "$run")")
   read -r total task_only exported hand_export <<< "$(fedimon_migration "$run")"
+  [[ -n "${hand_export:-}" ]] || { echo "the fedimon run failed: see $DATA/var/serve.log" >&2; exit 1; }
   total_runs+=("$total"); task_runs+=("$task_only"); export_runs+=("$exported"); hand_export_runs+=("$hand_export")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }

@@ -80,7 +80,7 @@ token_for() {
   api POST /accounts -H 'Content-Type: application/json' \
     -d "{\"email\": \"$email\", \"password\": \"correct horse battery\"}" > /dev/null
   link=$(grep -l "^To: $email" var/outbox/*.eml | sort | tail -1 |
-    xargs python3 -c 'import email, sys; print(email.message_from_binary_file(open(sys.argv[1], "rb")).get_payload(decode=True).decode())' |
+    { read -r file; mail_text "$file"; } |
     grep -o 'http://[^ ]*/accounts/verify?token=[A-Za-z0-9_-]*' | tail -1)
   curl -sf "$link" > /dev/null
   api POST /tokens -H 'Content-Type: application/json' \

@@ -159,6 +159,10 @@ public class ExportOut implements TaskKind {
     ExportFlow.Result result;
     UploadStream upload = new UploadStream(store, key, "application/octet-stream");
     ObjectStore media = withMedia(task) ? migrateIn.mediaStore(instance.id()) : null;
+    // the media manifest is made while the database is dumped: listing the media is the store's
+    // work (seconds for thousands of objects on some), the dump is pg_dump's and PostgreSQL's
+    java.util.concurrent.CompletableFuture<@org.jspecify.annotations.Nullable String> manifest =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> mediaManifest(task, instance));
     try {
       result =
           new ExportFlow(pgDump, temporary)
@@ -177,6 +181,16 @@ public class ExportOut implements TaskKind {
     }
     ObjectNode written = json.createObjectNode();
     written.set("written", json.valueToTree(result));
+    String manifestUrl;
+    try {
+      manifestUrl = manifest.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      // no manifest is no export: the step runs again
+      throw new IOException("the media manifest could not be made: " + e.getCause(), e);
+    }
+    if (manifestUrl != null) {
+      written.put("mediaManifestUrl", manifestUrl);
+    }
     context.log(
         "archive written: "
             + result.bytes()
@@ -253,7 +267,7 @@ public class ExportOut implements TaskKind {
     }
     result.set("layers", json.valueToTree(written.layers()));
     result.put("fileName", fileName(instance(context), written.encrypted()));
-    String manifest = mediaManifest(task, instance(context));
+    String manifest = state.path("mediaManifestUrl").asText(null);
     if (manifest != null) {
       result.put("mediaManifestUrl", manifest);
       if (mediaCredentials.enabled()) {
