@@ -39,6 +39,30 @@ class MessagesTest {
     }
   }
 
+  /** Each kind of task has its name on the pages that list tasks. */
+  @Test
+  void everyKindOfTaskHasItsName() throws Exception {
+    var scanner =
+        new org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider(
+            false);
+    scanner.addIncludeFilter(
+        new org.springframework.core.type.filter.AssignableTypeFilter(
+            social.fedimon.server.task.TaskKind.class));
+    Properties en = load("messages.properties");
+    java.util.List<String> kinds = new java.util.ArrayList<>();
+    for (var candidate : scanner.findCandidateComponents("social.fedimon.server")) {
+      Class<?> kind = Class.forName(candidate.getBeanClassName());
+      if (kind.isInterface() || java.lang.reflect.Modifier.isAbstract(kind.getModifiers())) {
+        continue;
+      }
+      kinds.add((String) kind.getField("NAME").get(null));
+    }
+    assertThat(kinds).contains("migrate-in", "export", "upgrade");
+    for (String kind : kinds) {
+      assertThat(en.getProperty("task.kind." + kind)).as(kind).isNotBlank();
+    }
+  }
+
   private static TreeSet<String> arguments(String text) {
     TreeSet<String> found = new TreeSet<>();
     Matcher m = ARGUMENT.matcher(text);
