@@ -56,8 +56,16 @@ class OperatorPages {
   private final TenantDatabases tenants;
   private final JdbcClient jdbc;
   private final JavaMailSender mail;
+  private final social.fedimon.server.hosting.Hosting hosting;
+  private final social.fedimon.server.migration.Deploys deploys;
+  private final social.fedimon.server.migration.Deletions deletions;
+  private final social.fedimon.server.migration.CachedMedia cachedMedia;
 
   OperatorPages(
+      social.fedimon.server.hosting.Hosting hosting,
+      social.fedimon.server.migration.Deploys deploys,
+      social.fedimon.server.migration.Deletions deletions,
+      social.fedimon.server.migration.CachedMedia cachedMedia,
       InstanceStore instances,
       Milestones milestones,
       TaskStore taskStore,
@@ -74,6 +82,55 @@ class OperatorPages {
     this.tenants = tenants;
     this.jdbc = jdbc;
     this.mail = mail;
+    this.hosting = hosting;
+    this.deploys = deploys;
+    this.deletions = deletions;
+    this.cachedMedia = cachedMedia;
+  }
+
+  /**
+   * One instance as an operator sees it: its owner, release, plan, what the cluster says of it (or
+   * the commands that apply its manifests), its deletion, its missing cached media, its tasks.
+   */
+  @GetMapping("/operator/instances/{id}")
+  String instancePage(@PathVariable UUID id, Model model) {
+    Instance instance = instance(id);
+    Task migration = migration(instance);
+    var deletion = deletions.of(id).orElse(null);
+    boolean deleted = deletion != null && deletion.deletedAt() != null;
+    model.addAttribute("instance", instance);
+    model.addAttribute(
+        "owner", accounts.byId(instance.accountId()).map(a -> a.email()).orElse("?"));
+    model.addAttribute(
+        "status", deleted ? InstancePages.DELETED : InstancePages.status(instance, migration));
+    model.addAttribute("release", deploys.release(instance));
+    model.addAttribute(
+        "plan",
+        instance.hasEnv()
+            ? deploys.currentPlan(id).name().toLowerCase(java.util.Locale.ROOT)
+            : null);
+    model.addAttribute("namespace", hosting.manifests().namespace(instance.localDomain()));
+    model.addAttribute("deletion", deletion);
+    model.addAttribute("cachedMedia", cachedMedia.of(id).orElse(null));
+    model.addAttribute("onCluster", hosting.cluster());
+    model.addAttribute("clusterUnreachable", false);
+    if (hosting.cluster() && !deleted) {
+      try {
+        var status = hosting.status(instance.localDomain());
+        model.addAttribute(
+            "cluster", status.replicas().isEmpty() && status.pods().isEmpty() ? null : status);
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        model.addAttribute("clusterUnreachable", true);
+      }
+    }
+    java.nio.file.Path folder = hosting.folder(instance.localDomain());
+    model.addAttribute(
+        "commands",
+        !hosting.cluster() && java.nio.file.Files.isDirectory(folder)
+            ? social.fedimon.server.hosting.ManifestFolder.commands(folder)
+            : null);
+    model.addAttribute("tasks", tasks.forInstance(id));
+    return "operator-instance";
   }
 
   @GetMapping("/operator")

@@ -110,6 +110,15 @@ class OperatorConsoleTest {
       browser.screenshot("operator-task");
       assertThat(browser.accessibilityProblems()).as("axe-core").isEmpty();
 
+      // the instance as an operator sees it, from the list of every instance
+      browser.open("/operator");
+      browser.clickAndWait("a[href='/operator/instances/" + failing + "']");
+      assertThat(browser.find("h1").getText()).startsWith("failing.example");
+      assertThat(browser.find("#facts").getText()).contains("erin@example.org");
+      assertThat(browser.find("#cluster").getText()).contains("No cluster is configured");
+      assertThat(browser.find("#instance-tasks").getText()).contains("Migration");
+      assertThat(browser.accessibilityProblems()).as("axe-core").isEmpty();
+
       // cancel a migration that waits for its backup
       String waiting = task(admin, approve);
       browser.open("/operator/tasks/" + waiting);

@@ -490,6 +490,19 @@ class ClusterDeployTest {
       assertThat(browser.find("#media-refresh-asked").getText()).contains("media-refresh-");
       assertThat(browser.all("#media-refresh-form")).isEmpty();
     }
+    // an operator sees the same instance with what the cluster says of it
+    operator();
+    try (social.fedimon.server.testing.Browser browser =
+        new social.fedimon.server.testing.Browser(node, "en")) {
+      browser.logIn(Platform.OPERATOR);
+      browser.open("/operator/instances/" + instance);
+      assertThat(browser.find("#fact-release").getText()).isEqualTo("mastodon 4.5");
+      assertThat(browser.find("#fact-cached-media").getText()).startsWith("2 of the 4");
+      assertThat(browser.find("#cluster table").getText()).contains("web-1");
+      assertThat(browser.find("#instance-tasks").getText())
+          .contains("Migration")
+          .contains("Upgrade");
+    }
     JsonNode asked = platform.call(node, "GET", base, admin, null).json();
     String job = asked.get("job").asText();
     assertThat(asked.get("askedAt").isNull()).isFalse();
