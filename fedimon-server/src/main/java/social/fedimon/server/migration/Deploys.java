@@ -74,6 +74,12 @@ public class Deploys {
     } catch (Hosting.NotRunning e) {
       throw new TaskProblem(NOT_RUNNING, e.getMessage(), e);
     }
+    // what it runs, noted: its pages need not read the report again
+    jdbc.sql("UPDATE instance SET fork = :fork, release = :release WHERE id = :id")
+        .param("fork", spec.fork())
+        .param("release", spec.release())
+        .param("id", instance.id())
+        .update();
     ObjectNode result = json.createObjectNode();
     result.put("state", deployed.state());
     result.put("namespace", deployed.namespace());
@@ -170,6 +176,14 @@ public class Deploys {
    * @return null when the report could not tell the release
    */
   public @Nullable Release release(Instance instance) {
+    java.util.Map<String, Object> noted =
+        jdbc.sql("SELECT fork, release FROM instance WHERE id = :id")
+            .param("id", instance.id())
+            .query()
+            .singleRow();
+    if (noted.get("fork") != null && noted.get("release") != null) {
+      return new Release(noted.get("fork").toString(), noted.get("release").toString());
+    }
     Report.Mastodon mastodon =
         instances
             .report(instance.id())
@@ -180,15 +194,10 @@ public class Deploys {
     if (mastodon == null || mastodon.release() == null) {
       return null;
     }
-    String upgraded =
-        jdbc.sql("SELECT release FROM instance WHERE id = :id")
-            .param("id", instance.id())
-            .query(String.class)
-            .optional()
-            .orElse(null);
+    Object upgraded = noted.get("release");
     return new Release(
         mastodon.fork() == null ? "mastodon" : mastodon.fork(),
-        upgraded != null ? upgraded : mastodon.release());
+        upgraded != null ? upgraded.toString() : mastodon.release());
   }
 
   /** A fork ({@code mastodon}, {@code glitch-soc}) and its release ({@code 4.5}, {@code 4.3.2}). */
