@@ -170,9 +170,11 @@ public class ExportOut implements TaskKind {
                   source, migrateIn.env(instance.id()), media, recipient, upload, context::bytes);
     } catch (ExportFailed e) {
       upload.abort();
+      discard(manifest, task);
       throw new TaskProblem("export-failed", e.getMessage());
     } catch (IOException | SQLException | RuntimeException e) {
       upload.abort();
+      discard(manifest, task);
       throw e;
     } finally {
       if (media != null) {
@@ -276,6 +278,13 @@ public class ExportOut implements TaskKind {
     }
     context.log("offered until " + expires);
     return StepOutcome.done(result);
+  }
+
+  /** A dump that failed leaves no manifest behind, once the one being made is done. */
+  private void discard(
+      java.util.concurrent.CompletableFuture<@org.jspecify.annotations.Nullable String> manifest,
+      Task task) {
+    manifest.whenComplete((url, failure) -> store.delete(manifestKey(task.id())));
   }
 
   /** Where an export's media manifest is kept. */
