@@ -142,24 +142,52 @@ public final class InstanceManifests {
    * digit and the minor's ({@code mastodon410}: 4.10).
    */
   public List<String> newerLines(String fork, String release) {
-    int[] current;
-    try {
-      current = parts(releaseLine(release));
-    } catch (Refused e) {
+    return lines(fork).stream().filter(line -> newer(line, release)).toList();
+  }
+
+  /** The forks an instance of Mastodon may switch to: they carry all of its migrations. */
+  public static final List<String> FORKS = List.of("glitch-soc", "hometown");
+
+  /**
+   * The lines of the forks a Mastodon instance on {@code release} may switch to, with images here:
+   * the same line or newer ({@code glitch-soc 4.5}), oldest first, each fork in turn. A fork does
+   * not switch back: Mastodon would lose what the fork added (formatting, local-only posts).
+   */
+  public List<String> forkTargets(String fork, String release) {
+    if (!"mastodon".equals(fork)) {
       return List.of();
     }
-    String prefix = imageKey(fork, "");
-    List<int[]> newer = new ArrayList<>();
-    for (String key : properties.images().keySet()) {
-      String digits = key.startsWith(prefix) ? key.substring(prefix.length()) : "";
-      if (digits.matches("[0-9]{2,4}")) {
-        int[] line = {digits.charAt(0) - '0', Integer.parseInt(digits.substring(1))};
-        if (compare(line, current) > 0) {
-          newer.add(line);
+    List<String> targets = new ArrayList<>();
+    for (String other : FORKS) {
+      for (String line : lines(other)) {
+        if (newer(line, release) || line.equals(lineOf(release))) {
+          targets.add(other + " " + line);
         }
       }
     }
-    return newer.stream()
+    return targets;
+  }
+
+  /** The line of a release ({@code 4.5} of {@code 4.5.2}); null for what is no release. */
+  static @Nullable String lineOf(String release) {
+    try {
+      return releaseLine(release);
+    } catch (Refused e) {
+      return null;
+    }
+  }
+
+  /** The lines of {@code fork} with images here, oldest first. */
+  private List<String> lines(String fork) {
+    String prefix = imageKey(fork, "");
+    List<int[]> found = new ArrayList<>();
+    for (String key : properties.images().keySet()) {
+      String digits = key.startsWith(prefix) ? key.substring(prefix.length()) : "";
+      if (digits.matches("[0-9]{2,4}")) {
+        found.add(new int[] {digits.charAt(0) - '0', Integer.parseInt(digits.substring(1))});
+      }
+    }
+    return found.stream()
         .sorted(InstanceManifests::compare)
         .map(line -> line[0] + "." + line[1])
         .toList();
@@ -239,7 +267,11 @@ public final class InstanceManifests {
     // a Job per release: an upgrade runs its migrations anew, and a Job's pod template, which
     // cannot be changed, is never updated
     String release = spec.release().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "-");
-    String jobSuffix = "-v" + release.substring(0, Math.min(release.length(), 24));
+    // and per fork: a switch to one runs its migrations, which Mastodon's Job of that line had not
+    String jobSuffix =
+        ("mastodon".equals(spec.fork()) ? "" : "-" + imageKey(spec.fork(), ""))
+            + "-v"
+            + release.substring(0, Math.min(release.length(), 24));
     List<HasMetadata> migrate =
         List.of(
             job(

@@ -116,6 +116,12 @@ public class Deploys {
 
   /** The same, on release line {@code release} (an upgrade's) when not null. */
   InstanceSpec spec(Instance instance, @Nullable String env, @Nullable String release) {
+    return spec(instance, env, release, null);
+  }
+
+  /** The same, on release line {@code release} of {@code fork} (an upgrade's) when not null. */
+  InstanceSpec spec(
+      Instance instance, @Nullable String env, @Nullable String release, @Nullable String fork) {
     if (env == null) {
       throw new TaskProblem(
           "no-env",
@@ -144,7 +150,7 @@ public class Deploys {
         instance.id(),
         instance.localDomain(),
         (String) row.get("web_domain"),
-        running.fork(),
+        fork != null ? fork : running.fork(),
         release != null ? release : running.release(),
         row.get("plan") != null
             ? Plan.valueOf(row.get("plan").toString().toUpperCase(java.util.Locale.ROOT))
@@ -203,9 +209,10 @@ public class Deploys {
   /** A fork ({@code mastodon}, {@code glitch-soc}) and its release ({@code 4.5}, {@code 4.3.2}). */
   public record Release(String fork, String release) {}
 
-  /** The instance now runs (or is written for) release line {@code release}. */
-  void upgraded(UUID instance, String release) {
-    jdbc.sql("UPDATE instance SET release = :release WHERE id = :id")
+  /** The instance now runs (or is written for) release line {@code release} of {@code fork}. */
+  void upgraded(UUID instance, String fork, String release) {
+    jdbc.sql("UPDATE instance SET fork = :fork, release = :release WHERE id = :id")
+        .param("fork", fork)
         .param("release", release)
         .param("id", instance)
         .update();

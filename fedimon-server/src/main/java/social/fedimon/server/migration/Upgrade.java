@@ -17,11 +17,13 @@ import social.fedimon.server.task.TaskKind;
 import social.fedimon.server.task.TaskProblem;
 
 /**
- * An upgrade to a newer release line of the same fork ({@code {"release": "4.5"}}): migrate (the
- * database's migrations with the new image, post-deployment ones skipped, to their end) → roll
- * (web, streaming and Sidekiq on the new images, until the instance answers as its domain) → after
- * (the post-deployment migrations, the home feeds, the search index). Without a cluster the first
- * step writes the manifests of the new release and the instance is ready to apply again.
+ * An upgrade to a newer release line of the same fork ({@code {"release": "4.5"}}), or from
+ * Mastodon to a fork's same or newer line ({@code {"fork": "glitch-soc", "release": "4.5"}}):
+ * migrate (the database's migrations with the new image, post-deployment ones skipped, to their
+ * end) → roll (web, streaming and Sidekiq on the new images, until the instance answers as its
+ * domain) → after (the post-deployment migrations, the home feeds, the search index). Without a
+ * cluster the first step writes the manifests of the new release and the instance is ready to apply
+ * again.
  */
 @Component
 public class Upgrade implements TaskKind {
@@ -73,7 +75,8 @@ public class Upgrade implements TaskKind {
     if (release.isEmpty()) {
       throw new TaskProblem("invalid-request", "the upgrade names no release");
     }
-    InstanceSpec spec = deploys.spec(instance, migrateIn.env(instance.id()), release);
+    String fork = options.path("fork").asText(null);
+    InstanceSpec spec = deploys.spec(instance, migrateIn.env(instance.id()), release, fork);
     Hosting.Deployed deployed;
     try {
       deployed = hosting.deploy(spec, phase, Deploys.watch(context));
@@ -84,7 +87,7 @@ public class Upgrade implements TaskKind {
     }
     if (phase == Hosting.Phase.MIGRATE) {
       // the database is on the new release now: whatever runs it from here on uses its images
-      deploys.upgraded(instance.id(), release);
+      deploys.upgraded(instance.id(), spec.fork(), release);
       context.log(
           deployed.folder() == null
               ? "the database is migrated to " + spec.fork() + " " + release
@@ -101,6 +104,7 @@ public class Upgrade implements TaskKind {
     }
     ObjectNode result = json.createObjectNode();
     result.put("state", deployed.state());
+    result.put("fork", spec.fork());
     result.put("release", release);
     result.put("namespace", deployed.namespace());
     if (deployed.folder() == null) {

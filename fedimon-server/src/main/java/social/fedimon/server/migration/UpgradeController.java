@@ -24,7 +24,11 @@ import social.fedimon.server.task.TaskView;
 @RestController
 class UpgradeController {
 
-  record UpgradeRequest(@Nullable String release) {}
+  /**
+   * @param fork another fork to switch to (from Mastodon only); null: the same
+   * @param target {@code "glitch-soc 4.5"} or {@code "4.5"}: fork and release in one (the page's)
+   */
+  record UpgradeRequest(@Nullable String release, @Nullable String fork, @Nullable String target) {}
 
   private final InstanceStore instances;
   private final Upgrades upgrades;
@@ -46,6 +50,7 @@ class UpgradeController {
     view.put("fork", offer.fork());
     view.put("release", offer.release());
     view.put("available", offer.available());
+    view.put("forks", offer.forks());
     view.put("task", offer.running() == null ? null : offer.running().id().toString());
     return view;
   }
@@ -59,9 +64,15 @@ class UpgradeController {
       @AuthenticationPrincipal CurrentAccount account) {
     Instance instance = instances.owned(id, account.id());
     String release = request.release() == null ? "" : request.release().trim();
+    String fork = request.fork() == null ? null : request.fork().trim();
+    if (request.target() != null) {
+      String[] parts = request.target().trim().split("\\s+");
+      release = parts[parts.length - 1];
+      fork = parts.length > 1 ? parts[0] : null;
+    }
     Task task;
     try {
-      task = upgrades.start(instance, release);
+      task = upgrades.start(instance, release, fork);
     } catch (Upgrades.Refused e) {
       throw e.conflict()
           ? ApiException.conflict(e.getMessage())

@@ -24,7 +24,11 @@ public class Upgrades {
    * @param running the upgrade under way, if one is
    */
   public record Offer(
-      String fork, String release, List<String> available, @Nullable Task running) {}
+      String fork,
+      String release,
+      List<String> available,
+      List<String> forks,
+      @Nullable Task running) {}
 
   /** An upgrade that cannot start. */
   static final class Refused extends RuntimeException {
@@ -76,6 +80,7 @@ public class Upgrades {
         spec.fork(),
         spec.release(),
         hosting.manifests().newerLines(spec.fork(), spec.release()),
+        hosting.manifests().forkTargets(spec.fork(), spec.release()),
         running);
   }
 
@@ -86,6 +91,14 @@ public class Upgrades {
    *     not a newer one of its fork with images here
    */
   Task start(Instance instance, String release) {
+    return start(instance, release, null);
+  }
+
+  /**
+   * The same to release line {@code release} of {@code fork}: another fork only from Mastodon, to a
+   * fork's same or newer line.
+   */
+  Task start(Instance instance, String release, @Nullable String fork) {
     Offer offer = offer(instance);
     if (offer == null) {
       throw new Refused("the instance is not restored yet: it has no release to upgrade", true);
@@ -105,6 +118,29 @@ public class Upgrades {
     if (!release.matches("[0-9]{1,2}\\.[0-9]{1,3}")) {
       throw new Refused("release: a release line such as 4.5", false);
     }
+    if (fork != null && !fork.equals(offer.fork())) {
+      if (!offer.forks().contains(fork + " " + release)) {
+        throw new Refused(
+            "mastodon".equals(offer.fork())
+                ? "there is no image for "
+                    + fork
+                    + " "
+                    + release
+                    + " on this platform, or it is older than "
+                    + offer.release()
+                    + "; it offers "
+                    + (offer.forks().isEmpty() ? "no fork" : String.join(", ", offer.forks()))
+                : "an instance of "
+                    + offer.fork()
+                    + " does not switch to "
+                    + fork
+                    + ": what "
+                    + offer.fork()
+                    + " added to its database would be lost",
+            false);
+      }
+      return startTask(instance, release, fork);
+    }
     if (!InstanceManifests.newer(release, offer.release())) {
       throw new Refused(
           release + " is not newer than " + offer.release() + ", the release the instance runs",
@@ -120,12 +156,17 @@ public class Upgrades {
               + (offer.available().isEmpty() ? "none newer" : String.join(", ", offer.available())),
           false);
     }
+    return startTask(instance, release, null);
+  }
+
+  private Task startTask(Instance instance, String release, @Nullable String fork) {
+    com.fasterxml.jackson.databind.node.ObjectNode options =
+        json.createObjectNode().put("release", release);
+    if (fork != null) {
+      options.put("fork", fork);
+    }
     try {
-      return tasks.start(
-          Upgrade.NAME,
-          instance.accountId(),
-          instance.id(),
-          json.createObjectNode().put("release", release));
+      return tasks.start(Upgrade.NAME, instance.accountId(), instance.id(), options);
     } catch (org.springframework.dao.DuplicateKeyException e) {
       // another ask started one between the check above and now (task_one_upgrade)
       throw new Refused("an upgrade of this instance is under way: wait for its end", true);

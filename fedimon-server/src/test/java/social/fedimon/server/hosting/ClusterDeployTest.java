@@ -302,6 +302,9 @@ class ClusterDeployTest {
     assertThat(offer.get("fork").asText()).isEqualTo("mastodon");
     assertThat(offer.get("release").asText()).isEqualTo("4.3");
     assertThat(offer.get("available")).extracting(JsonNode::asText).containsExactly("4.4", "4.5");
+    assertThat(offer.get("forks"))
+        .extracting(JsonNode::asText)
+        .containsExactly("glitch-soc 4.4", "glitch-soc 4.5");
     String other = platform.account(node, "upgrader@example.org");
     assertThat(platform.call(node, "GET", base, other, null).status()).isEqualTo(404);
     assertThat(
@@ -325,7 +328,8 @@ class ClusterDeployTest {
       assertThat(browser.find("#release").getText()).isEqualTo("It runs mastodon 4.3.");
       assertThat(browser.all("#upgrade-choice option"))
           .extracting(org.openqa.selenium.WebElement::getText)
-          .containsExactly("mastodon 4.4", "mastodon 4.5");
+          .containsExactly("mastodon 4.4", "mastodon 4.5", "glitch-soc 4.4", "glitch-soc 4.5");
+      assertThat(browser.find("#fork-hint").getText()).contains("does not move back");
     }
     Platform.Answer started =
         platform.call(node, "POST", base, admin, java.util.Map.of("release", "4.5"));
@@ -402,8 +406,11 @@ class ClusterDeployTest {
       browser.logIn("kim@example.org");
       browser.open("/instances/" + instance);
       assertThat(browser.find("#release").getText()).isEqualTo("It runs mastodon 4.5.");
-      assertThat(browser.all("#upgrade-form")).isEmpty();
-      assertThat(browser.find("#newest").getText()).contains("newest release");
+      // no newer Mastodon here: what is left is the move to glitch-soc
+      assertThat(browser.all("#upgrade-choice option"))
+          .extracting(org.openqa.selenium.WebElement::getText)
+          .containsExactly("glitch-soc 4.5");
+      assertThat(browser.all("#newest")).isEmpty();
     }
     // two asks at once cannot both start one: the database holds one upgrade under way per
     // instance, whatever the checks before it saw
@@ -429,6 +436,7 @@ class ClusterDeployTest {
     JsonNode after = platform.call(node, "GET", base, admin, null).json();
     assertThat(after.get("release").asText()).isEqualTo("4.5");
     assertThat(after.get("available")).isEmpty();
+    assertThat(after.get("forks")).extracting(JsonNode::asText).containsExactly("glitch-soc 4.5");
     // a change of plan later keeps the new release
     platform.call(
         node,
@@ -450,6 +458,53 @@ class ClusterDeployTest {
                 .get(0)
                 .getImage())
         .isEqualTo("ghcr.io/mastodon/mastodon:v4.5");
+    // from Mastodon to glitch-soc of the same line: its own migrations run, its images run
+    Platform.Answer switched =
+        platform.call(node, "POST", base, admin, java.util.Map.of("target", "glitch-soc 4.5"));
+    assertThat(switched.status()).as(switched.body()).isEqualTo(202);
+    JsonNode glitch =
+        platform.awaitTask(
+            node,
+            admin,
+            switched.json().get("id").asText(),
+            Duration.ofSeconds(60),
+            t -> t.get("state").asText().matches("succeeded|failed|cancelled"));
+    assertThat(glitch.get("state").asText()).as(glitch.toString()).isEqualTo("succeeded");
+    assertThat(glitch.at("/result/fork").asText()).isEqualTo("glitch-soc");
+    assertThat(
+            client.batch().v1().jobs().inNamespace(ns).withName("db-migrate-glitchsoc-v4-5").get())
+        .as("glitch-soc's migrations ran, not taken for Mastodon's Job of the same line")
+        .isNotNull();
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName("web")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage())
+        .isEqualTo("ghcr.io/glitch-soc/mastodon:v4.5");
+    JsonNode onGlitch = platform.call(node, "GET", base, admin, null).json();
+    assertThat(onGlitch.get("fork").asText()).isEqualTo("glitch-soc");
+    assertThat(onGlitch.get("forks")).isEmpty();
+    Platform.Answer back =
+        platform.call(
+            node, "POST", base, admin, java.util.Map.of("fork", "mastodon", "release", "4.5"));
+    assertThat(back.status()).isEqualTo(400);
+    assertThat(back.json().get("detail").asText()).contains("does not switch to mastodon");
+    try (social.fedimon.server.testing.Browser browser =
+        new social.fedimon.server.testing.Browser(node, "en")) {
+      browser.logIn("kim@example.org");
+      browser.open("/instances/" + instance);
+      assertThat(browser.find("#release").getText()).isEqualTo("It runs glitch-soc 4.5.");
+      assertThat(browser.all("#upgrade-form")).isEmpty();
+      assertThat(browser.find("#newest").getText()).contains("newest release");
+    }
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .until(
@@ -496,7 +551,7 @@ class ClusterDeployTest {
         new social.fedimon.server.testing.Browser(node, "en")) {
       browser.logIn(Platform.OPERATOR);
       browser.open("/operator/instances/" + instance);
-      assertThat(browser.find("#fact-release").getText()).isEqualTo("mastodon 4.5");
+      assertThat(browser.find("#fact-release").getText()).isEqualTo("glitch-soc 4.5");
       assertThat(browser.find("#fact-cached-media").getText()).startsWith("2 of the 4");
       assertThat(browser.find("#cluster table").getText()).contains("web-1");
       assertThat(browser.find("#instance-tasks").getText())
@@ -522,7 +577,7 @@ class ClusterDeployTest {
     assertThat(container.getCommand())
         .containsExactly(
             "bin/tootctl", "media", "refresh", "--days", "41", "--force", "--concurrency", "5");
-    assertThat(container.getImage()).isEqualTo("ghcr.io/mastodon/mastodon:v4.5");
+    assertThat(container.getImage()).isEqualTo("ghcr.io/glitch-soc/mastodon:v4.5");
   }
 
   /** Deleted after the grace period, unless taken back; the owner's only. */

@@ -89,6 +89,12 @@ class HostingWithoutClusterTest {
     assertThat(hosting.manifests().newerLines("glitch-soc", "4.4.3")).containsExactly("4.5");
     assertThat(hosting.manifests().newerLines("mastodon", "4.5.1")).isEmpty();
     assertThat(hosting.manifests().newerLines("hometown", "4.0")).isEmpty();
+    // Mastodon may move to a fork's same or newer line; a fork never moves back
+    assertThat(hosting.manifests().forkTargets("mastodon", "4.4.2"))
+        .containsExactly("glitch-soc 4.4", "glitch-soc 4.5");
+    assertThat(hosting.manifests().forkTargets("mastodon", "4.5"))
+        .containsExactly("glitch-soc 4.5");
+    assertThat(hosting.manifests().forkTargets("glitch-soc", "4.4")).isEmpty();
 
     Path folder = data.resolve("instances").resolve("example.social");
     Hosting.Deployed migrated = hosting.deploy(target, Hosting.Phase.MIGRATE, Watch.NONE);
