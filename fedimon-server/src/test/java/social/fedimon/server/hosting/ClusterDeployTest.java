@@ -502,6 +502,10 @@ class ClusterDeployTest {
       browser.logIn("kim@example.org");
       browser.open("/instances/" + instance);
       assertThat(browser.find("#release").getText()).isEqualTo("It runs glitch-soc 4.5.");
+      browser.open("/tasks/" + switched.json().get("id").asText());
+      assertThat(browser.find("h1").getText()).isEqualTo("Upgrade");
+      assertThat(browser.find("#task-result").getText()).isEqualTo("It runs glitch-soc 4.5.");
+      browser.open("/instances/" + instance);
       assertThat(browser.all("#upgrade-form")).isEmpty();
       assertThat(browser.find("#newest").getText()).contains("newest release");
     }
