@@ -70,3 +70,9 @@ for part in m.walk():
     if part.get_content_type() == "text/plain":
         print(part.get_payload(decode=True).decode())' "$1"
 }
+
+# Writes the plain dump $1 as $2 with a migration of Mastodon 4.3 added, so that a migration's
+# deploy step knows the release (and so the image) of the benchmark's Mastodon-shaped database.
+dump_of_a_release() {
+  { cat "$1"; echo "INSERT INTO public.schema_migrations VALUES ('20241007071624');"; } > "$2"
+}

@@ -31,8 +31,7 @@ if [[ ! -d system ]]; then
 fi
 if [[ ! -f archive.tar.zst ]]; then
   echo "making the archive (once)..." >&2
-  # the dump, and a migration of Mastodon 4.3 so that the deploy knows its release (and image)
-  { cat "$PLAIN"; echo "INSERT INTO public.schema_migrations VALUES ('20241007071624');"; } > database.sql
+  dump_of_a_release "$PLAIN" database.sql
   printf 'LOCAL_DOMAIN=bench.example\nSECRET_KEY_BASE=%s\nOTP_SECRET=%s\nDB_HOST=old-host\n' \
     "$(head -c 32 /dev/urandom | xxd -p -c 64)" "$(head -c 32 /dev/urandom | xxd -p -c 64)" > .env.production
   tar -chf - .env.production database.sql system | zstd -q -T2 -3 -o archive.tar.zst

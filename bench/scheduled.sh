@@ -27,7 +27,7 @@ if [[ ! -d media ]]; then
   done
 fi
 if [[ ! -f database.tar.zst ]]; then
-  ln -sf "$PLAIN" database.sql
+  dump_of_a_release "$PLAIN" database.sql
   printf 'LOCAL_DOMAIN=bench.example\nSECRET_KEY_BASE=%s\nOTP_SECRET=%s\n' \
     "$(head -c 32 /dev/urandom | xxd -p -c 64)" "$(head -c 32 /dev/urandom | xxd -p -c 64)" > .env.production
   tar -chf - .env.production database.sql | zstd -q -T2 -3 -o database.tar.zst
