@@ -75,25 +75,21 @@ public final class RedisServer implements AutoCloseable {
     return jedis;
   }
 
-  private void awaitListening() throws IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("redis-server stopped at start: " + Files.readString(log));
-      }
-      try (Jedis jedis = client(0)) {
-        jedis.ping();
-        return;
-      } catch (RuntimeException notYet) {
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException(e);
-        }
-      }
-    }
-    throw new IllegalStateException("redis-server did not answer on " + port + " within 10 s");
+  /** Until it answers a PING; it says why when it stopped instead. */
+  private void awaitListening() {
+    org.awaitility.Awaitility.await("redis-server on " + port)
+        .atMost(java.time.Duration.ofSeconds(10))
+        .ignoreExceptionsInstanceOf(redis.clients.jedis.exceptions.JedisException.class)
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new IllegalStateException(
+                    "redis-server stopped at start: " + Files.readString(log));
+              }
+              try (Jedis jedis = client(0)) {
+                return "PONG".equals(jedis.ping());
+              }
+            });
   }
 
   @Override
