@@ -169,7 +169,7 @@ class InstancePages {
             ? deploys.currentPlan(id).name().toLowerCase(java.util.Locale.ROOT)
             : null);
     boolean deleted = DELETED.equals(model.getAttribute("status"));
-    model.addAttribute("upgrade", deleted ? null : upgrades.offer(instance));
+    model.addAttribute("upgrade", deleted ? null : upgrades.offer(instance, all));
     model.addAttribute(
         "cachedMedia",
         deleted || migration == null || migration.state() != TaskState.SUCCEEDED

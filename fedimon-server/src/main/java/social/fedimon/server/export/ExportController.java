@@ -143,20 +143,9 @@ class ExportController {
       produces = MediaType.APPLICATION_JSON_VALUE)
   Map<String, Object> mediaCredentials(
       @PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account) {
-    Task task =
-        taskStore
-            .findOwned(id, account.id())
-            .filter(t -> ExportOut.NAME.equals(t.kind()))
-            .orElseThrow(() -> ApiException.notFound("this export"));
-    JsonNode result = task.result();
-    if (task.state() != TaskState.SUCCEEDED || result == null || !result.has("expiresAt")) {
-      throw ApiException.conflict("the export is not ready: " + task.state().json());
-    }
-    Instant expires = Instant.parse(result.get("expiresAt").asText());
-    if (!clock.instant().isBefore(expires)) {
-      throw new ApiException(
-          HttpStatus.GONE, "expired", "this export's link expired: request a new export archive");
-    }
+    Task task = offered(id, account);
+    Instant expires =
+        Instant.parse(java.util.Objects.requireNonNull(task.result()).get("expiresAt").asText());
     MediaCredentials.Issued issued;
     try {
       issued = mediaCredentials.issue(java.util.Objects.requireNonNull(task.instanceId()), expires);
@@ -184,10 +173,11 @@ class ExportController {
     return view;
   }
 
-  /** The export's archive, for its owner, while the link lasts. */
-  @GetMapping(path = {"/api/v1/tasks/{id}/download", "/tasks/{id}/download"})
-  ResponseEntity<StreamingResponseBody> download(
-      @PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account) {
+  /**
+   * The account's export {@code id}, offered and its link still valid: else 404 (none of the
+   * account's), 409 (not ready) or 410 (expired).
+   */
+  private Task offered(UUID id, CurrentAccount account) {
     Task task =
         taskStore
             .findOwned(id, account.id())
@@ -201,6 +191,15 @@ class ExportController {
       throw new ApiException(
           HttpStatus.GONE, "expired", "this link expired: request a new export archive");
     }
+    return task;
+  }
+
+  /** The export's archive, for its owner, while the link lasts. */
+  @GetMapping(path = {"/api/v1/tasks/{id}/download", "/tasks/{id}/download"})
+  ResponseEntity<StreamingResponseBody> download(
+      @PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account) {
+    Task task = offered(id, account);
+    JsonNode result = java.util.Objects.requireNonNull(task.result());
     boolean encrypted = result.path("encrypted").asBoolean();
     String key = ExportOut.key(task.id(), encrypted);
     StreamingResponseBody body =

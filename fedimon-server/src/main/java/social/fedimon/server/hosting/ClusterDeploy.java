@@ -58,12 +58,6 @@ final class ClusterDeploy {
     this.clock = clock;
   }
 
-  void run(InstanceSpec spec, InstanceManifests.Objects objects, Watch watch) {
-    migrate(objects, watch);
-    roll(spec, objects, watch);
-    after(objects, watch);
-  }
-
   /** The base, then the database migration Job, to its end. */
   void migrate(InstanceManifests.Objects objects, Watch watch) {
     String ns = objects.namespace();

@@ -87,19 +87,11 @@ public class Hosting implements DisposableBean {
    * @throws NotRunning when the cluster did not get it running in time
    */
   public Deployed deploy(InstanceSpec spec, Watch watch) {
-    InstanceManifests.Objects objects = manifests.of(spec);
-    if (client != null) {
-      try {
-        new ClusterDeploy(client, properties, clock).run(spec, objects, watch);
-      } catch (ClusterDeploy.Failed e) {
-        throw new NotRunning(e.getMessage(), e);
-      }
-      return new Deployed(RUNNING, objects.namespace(), null, List.of());
+    Deployed deployed = null;
+    for (Phase phase : Phase.values()) {
+      deployed = deploy(spec, phase, watch);
     }
-    Path folder = folder(spec.localDomain());
-    ManifestFolder.write(folder, objects);
-    return new Deployed(
-        READY_TO_APPLY, objects.namespace(), folder, ManifestFolder.commands(folder));
+    return java.util.Objects.requireNonNull(deployed);
   }
 
   /** The phases of a deploy, which a task may run as steps of their own. */

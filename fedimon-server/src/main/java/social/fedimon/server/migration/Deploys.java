@@ -66,39 +66,51 @@ public class Deploys {
   /** Deploys the instance; the task's result. */
   ObjectNode deploy(Instance instance, @Nullable String env, Watch watch) {
     InstanceSpec spec = spec(instance, env);
-    Hosting.Deployed deployed;
+    Hosting.Deployed deployed = null;
+    for (Hosting.Phase phase : Hosting.Phase.values()) {
+      deployed = phase(spec, phase, watch);
+    }
+    runs(instance.id(), spec.fork(), spec.release());
+    return result(
+        spec,
+        java.util.Objects.requireNonNull(deployed),
+        "The instance runs: it answers on "
+            + spec.host()
+            + " as "
+            + spec.localDomain()
+            + " (namespace "
+            + deployed.namespace()
+            + ").",
+        "The database and media are restored and the instance's Kubernetes objects are written");
+  }
+
+  /** One phase of a deploy; a refusal or a time-out is the task's problem. */
+  Hosting.Deployed phase(InstanceSpec spec, Hosting.Phase phase, Watch watch) {
     try {
-      deployed = hosting.deploy(spec, watch);
+      return hosting.deploy(spec, phase, watch);
     } catch (InstanceManifests.Refused e) {
       throw new TaskProblem(NO_IMAGE, e.getMessage(), e);
     } catch (Hosting.NotRunning e) {
       throw new TaskProblem(NOT_RUNNING, e.getMessage(), e);
     }
-    // what it runs, noted: its pages need not read the report again
-    jdbc.sql("UPDATE instance SET fork = :fork, release = :release WHERE id = :id")
-        .param("fork", spec.fork())
-        .param("release", spec.release())
-        .param("id", instance.id())
-        .update();
+  }
+
+  /**
+   * A deploy's result for its task: its state and namespace, and {@code running} on a cluster, or
+   * the manifests, their commands and {@code written} (what was written, followed by where).
+   */
+  ObjectNode result(InstanceSpec spec, Hosting.Deployed deployed, String running, String written) {
     ObjectNode result = json.createObjectNode();
     result.put("state", deployed.state());
     result.put("namespace", deployed.namespace());
     if (deployed.folder() == null) {
-      result.put(
-          "message",
-          "The instance runs: it answers on "
-              + spec.host()
-              + " as "
-              + spec.localDomain()
-              + " (namespace "
-              + deployed.namespace()
-              + ").");
+      result.put("message", running);
     } else {
       result.put("manifests", deployed.folder().toString());
       deployed.commands().forEach(result.withArray("commands")::add);
       result.put(
           "message",
-          "The database and media are restored and the instance's Kubernetes objects are written"
+          written
               + " to "
               + deployed.folder()
               + ". No cluster is configured: nothing runs until an operator applies them.");
@@ -209,8 +221,11 @@ public class Deploys {
   /** A fork ({@code mastodon}, {@code glitch-soc}) and its release ({@code 4.5}, {@code 4.3.2}). */
   public record Release(String fork, String release) {}
 
-  /** The instance now runs (or is written for) release line {@code release} of {@code fork}. */
-  void upgraded(UUID instance, String fork, String release) {
+  /**
+   * The instance now runs (or is written for) release line {@code release} of {@code fork}: noted,
+   * so that its pages need not read the report again, and what runs it later uses these images.
+   */
+  void runs(UUID instance, String fork, String release) {
     jdbc.sql("UPDATE instance SET fork = :fork, release = :release WHERE id = :id")
         .param("fork", fork)
         .param("release", release)

@@ -1,11 +1,9 @@
 package social.fedimon.server.migration;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.springframework.stereotype.Component;
 import social.fedimon.server.hosting.Hosting;
-import social.fedimon.server.hosting.InstanceManifests;
 import social.fedimon.server.hosting.InstanceSpec;
 import social.fedimon.server.instance.Instance;
 import social.fedimon.server.instance.InstanceStore;
@@ -32,22 +30,13 @@ public class Upgrade implements TaskKind {
 
   private final InstanceStore instances;
   private final Deploys deploys;
-  private final Hosting hosting;
   private final MigrateIn migrateIn;
-  private final ObjectMapper json;
   private final List<Step> steps;
 
-  Upgrade(
-      InstanceStore instances,
-      Deploys deploys,
-      Hosting hosting,
-      MigrateIn migrateIn,
-      ObjectMapper json) {
+  Upgrade(InstanceStore instances, Deploys deploys, MigrateIn migrateIn) {
     this.instances = instances;
     this.deploys = deploys;
-    this.hosting = hosting;
     this.migrateIn = migrateIn;
-    this.json = json;
     this.steps =
         List.of(
             Step.of("migrate", c -> phase(c, Hosting.Phase.MIGRATE)),
@@ -77,17 +66,10 @@ public class Upgrade implements TaskKind {
     }
     String fork = options.path("fork").asText(null);
     InstanceSpec spec = deploys.spec(instance, migrateIn.env(instance.id()), release, fork);
-    Hosting.Deployed deployed;
-    try {
-      deployed = hosting.deploy(spec, phase, Deploys.watch(context));
-    } catch (InstanceManifests.Refused e) {
-      throw new TaskProblem(Deploys.NO_IMAGE, e.getMessage(), e);
-    } catch (Hosting.NotRunning e) {
-      throw new TaskProblem(Deploys.NOT_RUNNING, e.getMessage(), e);
-    }
+    Hosting.Deployed deployed = deploys.phase(spec, phase, Deploys.watch(context));
     if (phase == Hosting.Phase.MIGRATE) {
       // the database is on the new release now: whatever runs it from here on uses its images
-      deploys.upgraded(instance.id(), spec.fork(), release);
+      deploys.runs(instance.id(), spec.fork(), release);
       context.log(
           deployed.folder() == null
               ? "the database is migrated to " + spec.fork() + " " + release
@@ -102,28 +84,14 @@ public class Upgrade implements TaskKind {
     if (phase != Hosting.Phase.AFTER) {
       return StepOutcome.done();
     }
-    ObjectNode result = json.createObjectNode();
-    result.put("state", deployed.state());
+    ObjectNode result =
+        deploys.result(
+            spec,
+            deployed,
+            spec.host() + " runs " + spec.fork() + " " + release + " and answers as its domain.",
+            "The manifests of " + spec.fork() + " " + release + " are written");
     result.put("fork", spec.fork());
     result.put("release", release);
-    result.put("namespace", deployed.namespace());
-    if (deployed.folder() == null) {
-      result.put(
-          "message",
-          spec.host() + " runs " + spec.fork() + " " + release + " and answers as its domain.");
-    } else {
-      result.put("manifests", deployed.folder().toString());
-      deployed.commands().forEach(result.withArray("commands")::add);
-      result.put(
-          "message",
-          "The manifests of "
-              + spec.fork()
-              + " "
-              + release
-              + " are written to "
-              + deployed.folder()
-              + ". No cluster is configured: nothing runs until an operator applies them.");
-    }
     return StepOutcome.done(result);
   }
 

@@ -63,7 +63,16 @@ public class Upgrades {
 
   /** The instance's release and the newer ones it may go to; null before it is restored. */
   public @Nullable Offer offer(Instance instance) {
-    Task migration = tasks.first(instance.id(), MigrateIn.NAME);
+    return offer(instance, tasks.forInstance(instance.id()));
+  }
+
+  /** The same, given the instance's tasks (a page that has them read them once). */
+  public @Nullable Offer offer(Instance instance, List<Task> instanceTasks) {
+    Task migration =
+        instanceTasks.stream()
+            .filter(t -> MigrateIn.NAME.equals(t.kind()))
+            .findFirst()
+            .orElse(null);
     if (!instance.hasEnv() || migration == null || migration.state() != TaskState.SUCCEEDED) {
       return null;
     }
@@ -72,7 +81,7 @@ public class Upgrades {
       return null;
     }
     Task running =
-        tasks.forInstance(instance.id()).stream()
+        instanceTasks.stream()
             .filter(t -> Upgrade.NAME.equals(t.kind()) && !t.state().ended())
             .findFirst()
             .orElse(null);

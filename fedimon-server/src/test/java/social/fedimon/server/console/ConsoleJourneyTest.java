@@ -66,12 +66,7 @@ class ConsoleJourneyTest {
     Platform.Migration migration =
         platform.migrate(
             node, admin, operator(), Backups.instanceArchive("console-export", source));
-    platform.awaitTask(
-        node,
-        admin,
-        migration.task(),
-        Duration.ofSeconds(120),
-        t -> t.get("state").asText().matches("succeeded|failed|cancelled"));
+    platform.awaitEnd(node, admin, migration.task(), Duration.ofSeconds(120));
 
     try (Browser browser = new Browser(node, "en")) {
       browser.logIn("bob@example.org");

@@ -181,6 +181,25 @@ class ClusterDeployTest {
             });
   }
 
+  /** The first container of the Deployment {@code name} in {@code ns}. */
+  private static io.fabric8.kubernetes.api.model.Container container(String ns, String name) {
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .withName(name)
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0);
+  }
+
+  private static String image(String ns, String name) {
+    return container(ns, name).getImage();
+  }
+
   private static <T> io.fabric8.kubernetes.client.Watcher<T> added(
       java.util.function.Consumer<T> onAdded) {
     return new io.fabric8.kubernetes.client.Watcher<>() {
@@ -200,13 +219,7 @@ class ClusterDeployTest {
   void aMigrationEndsRunningWithItsObjectsInTheCluster() throws Exception {
     String admin = platform.account(node, "kim@example.org");
     Platform.Migration migration = platform.migrate(node, admin, operator(), archive);
-    JsonNode done =
-        platform.awaitTask(
-            node,
-            admin,
-            migration.task(),
-            Duration.ofSeconds(120),
-            t -> t.get("state").asText().matches("succeeded|failed|cancelled"));
+    JsonNode done = platform.awaitEnd(node, admin, migration.task(), Duration.ofSeconds(120));
     assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
     assertThat(done.get("result").get("state").asText()).isEqualTo("running");
     String ns = done.get("result").get("namespace").asText();
@@ -224,20 +237,7 @@ class ClusterDeployTest {
             .map(d -> d.getMetadata().getName())
             .toList();
     assertThat(deployments).containsExactlyInAnyOrder("web", "streaming", "sidekiq");
-    assertThat(
-            client
-                .apps()
-                .deployments()
-                .inNamespace(ns)
-                .withName("web")
-                .get()
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getImage())
-        .startsWith("ghcr.io/mastodon/mastodon:v");
+    assertThat(image(ns, "web")).startsWith("ghcr.io/mastodon/mastodon:v");
     Ingress ingress = client.network().v1().ingresses().inNamespace(ns).withName("web").get();
     assertThat(ingress.getSpec().getRules().get(0).getHost()).isEqualTo("example.social");
     assertThat(
@@ -273,22 +273,7 @@ class ClusterDeployTest {
         platform.call(node, "POST", base, admin, java.util.Map.of("plan", "medium"));
     assertThat(changed.status()).as(changed.body()).isEqualTo(200);
     assertThat(changed.json().get("state").asText()).isEqualTo("running");
-    assertThat(
-            client
-                .apps()
-                .deployments()
-                .inNamespace(ns)
-                .withName("web")
-                .get()
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getResources()
-                .getRequests()
-                .get("memory")
-                .toString())
+    assertThat(container(ns, "web").getResources().getRequests().get("memory").toString())
         .isEqualTo("1536Mi");
   }
 
@@ -340,13 +325,7 @@ class ClusterDeployTest {
     // the first is under way, or has just ended and 4.5 is no longer newer
     assertThat(twice.status()).isIn(400, 409);
     String task = started.json().get("id").asText();
-    JsonNode done =
-        platform.awaitTask(
-            node,
-            admin,
-            task,
-            Duration.ofSeconds(60),
-            t -> t.get("state").asText().matches("succeeded|failed|cancelled"));
+    JsonNode done = platform.awaitEnd(node, admin, task, Duration.ofSeconds(60));
     assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
     assertThat(done.get("steps"))
         .extracting(JsonNode::asText)
@@ -355,35 +334,9 @@ class ClusterDeployTest {
     assertThat(done.get("result").get("release").asText()).isEqualTo("4.5");
 
     for (String component : List.of("web", "sidekiq")) {
-      assertThat(
-              client
-                  .apps()
-                  .deployments()
-                  .inNamespace(ns)
-                  .withName(component)
-                  .get()
-                  .getSpec()
-                  .getTemplate()
-                  .getSpec()
-                  .getContainers()
-                  .get(0)
-                  .getImage())
-          .isEqualTo("ghcr.io/mastodon/mastodon:v4.5");
+      assertThat(image(ns, component)).isEqualTo("ghcr.io/mastodon/mastodon:v4.5");
     }
-    assertThat(
-            client
-                .apps()
-                .deployments()
-                .inNamespace(ns)
-                .withName("streaming")
-                .get()
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getImage())
-        .isEqualTo("ghcr.io/mastodon/mastodon-streaming:v4.5");
+    assertThat(image(ns, "streaming")).isEqualTo("ghcr.io/mastodon/mastodon-streaming:v4.5");
     io.fabric8.kubernetes.api.model.batch.v1.Job migrate =
         client.batch().v1().jobs().inNamespace(ns).withName("db-migrate-v4-5").get();
     assertThat(migrate.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
@@ -444,51 +397,20 @@ class ClusterDeployTest {
         "/api/v1/instances/" + instance + "/plan",
         admin,
         java.util.Map.of("plan", "small"));
-    assertThat(
-            client
-                .apps()
-                .deployments()
-                .inNamespace(ns)
-                .withName("web")
-                .get()
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getImage())
-        .isEqualTo("ghcr.io/mastodon/mastodon:v4.5");
+    assertThat(image(ns, "web")).isEqualTo("ghcr.io/mastodon/mastodon:v4.5");
     // from Mastodon to glitch-soc of the same line: its own migrations run, its images run
     Platform.Answer switched =
         platform.call(node, "POST", base, admin, java.util.Map.of("target", "glitch-soc 4.5"));
     assertThat(switched.status()).as(switched.body()).isEqualTo(202);
     JsonNode glitch =
-        platform.awaitTask(
-            node,
-            admin,
-            switched.json().get("id").asText(),
-            Duration.ofSeconds(60),
-            t -> t.get("state").asText().matches("succeeded|failed|cancelled"));
+        platform.awaitEnd(node, admin, switched.json().get("id").asText(), Duration.ofSeconds(60));
     assertThat(glitch.get("state").asText()).as(glitch.toString()).isEqualTo("succeeded");
     assertThat(glitch.at("/result/fork").asText()).isEqualTo("glitch-soc");
     assertThat(
             client.batch().v1().jobs().inNamespace(ns).withName("db-migrate-glitchsoc-v4-5").get())
         .as("glitch-soc's migrations ran, not taken for Mastodon's Job of the same line")
         .isNotNull();
-    assertThat(
-            client
-                .apps()
-                .deployments()
-                .inNamespace(ns)
-                .withName("web")
-                .get()
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getImage())
-        .isEqualTo("ghcr.io/glitch-soc/mastodon:v4.5");
+    assertThat(image(ns, "web")).isEqualTo("ghcr.io/glitch-soc/mastodon:v4.5");
     JsonNode onGlitch = platform.call(node, "GET", base, admin, null).json();
     assertThat(onGlitch.get("fork").asText()).isEqualTo("glitch-soc");
     assertThat(onGlitch.get("forks")).isEmpty();
@@ -747,13 +669,7 @@ class ClusterDeployTest {
             operator(),
             archive.getParent().resolve("silent.tar.gz"),
             "silent.example");
-    JsonNode failed =
-        platform.awaitTask(
-            node,
-            admin,
-            migration.task(),
-            Duration.ofSeconds(120),
-            t -> t.get("state").asText().matches("succeeded|failed|cancelled"));
+    JsonNode failed = platform.awaitEnd(node, admin, migration.task(), Duration.ofSeconds(120));
     assertThat(failed.get("state").asText()).as(failed.toString()).isEqualTo("failed");
     assertThat(failed.get("step").asText()).isEqualTo("ready");
     assertThat(failed.get("problem").get("code").asText()).isEqualTo("not-running");

@@ -58,13 +58,7 @@ class SharedRedisTest {
     String admin = platform.account(node, "robin@example.org");
     String operator = platform.account(node, Platform.OPERATOR);
     Platform.Migration migration = platform.migrate(node, admin, operator, archive);
-    JsonNode done =
-        platform.awaitTask(
-            node,
-            admin,
-            migration.task(),
-            Duration.ofSeconds(120),
-            t -> t.get("state").asText().matches("succeeded|failed|cancelled"));
+    JsonNode done = platform.awaitEnd(node, admin, migration.task(), Duration.ofSeconds(120));
     assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
     assertThat(done.get("result").get("state").asText()).isEqualTo("ready-to-apply");
 

@@ -70,12 +70,7 @@ class MilestoneMailTest {
     String admin = signUp("claire@example.org", "fr-FR,fr;q=0.9,en;q=0.5");
     String operator = signUp(Platform.OPERATOR, "en");
     Platform.Migration migration = platform.migrate(node, admin, operator, archive);
-    platform.awaitTask(
-        node,
-        admin,
-        migration.task(),
-        Duration.ofSeconds(120),
-        t -> t.get("state").asText().matches("succeeded|failed|cancelled"));
+    platform.awaitEnd(node, admin, migration.task(), Duration.ofSeconds(120));
     Platform.Answer export =
         platform.call(
             node,

@@ -435,6 +435,16 @@ public final class Platform implements AutoCloseable {
    * the task when it is opened and at each change, and ends with the task); fails after {@code
    * timeout}.
    */
+  /** The task once it has ended: succeeded, failed or cancelled. */
+  public JsonNode awaitEnd(Node node, String token, String taskId, Duration timeout) {
+    return awaitTask(
+        node,
+        token,
+        taskId,
+        timeout,
+        t -> t.get("state").asText().matches("succeeded|failed|cancelled"));
+  }
+
   public JsonNode awaitTask(
       Node node, String token, String taskId, Duration timeout, Predicate<JsonNode> until) {
     java.util.concurrent.atomic.AtomicReference<JsonNode> last =
