@@ -145,7 +145,9 @@ class MigrateInApiTest {
     // the event stream follows the restore live and ends with the task
     List<String> events = platform.events(node, admin, task, Duration.ofSeconds(120));
     assertThat(events).anyMatch(e -> e.startsWith("task ") && e.contains("\"state\":\"running\""));
-    assertThat(events).anyMatch(e -> e.startsWith("task ") && e.contains("\"step\":\"restore\""));
+    // the stream looks every 500 ms: a restore of this small archive (0.4 s in a CI run) may begin
+    // and end between two looks, so its task snapshot may be missed; its log lines never are
+    assertThat(events).anyMatch(e -> e.startsWith("log ") && e.contains("\"step\":\"restore\""));
     assertThat(events).anyMatch(e -> e.startsWith("log ") && e.contains("restored "));
     assertThat(events.get(events.size() - 1)).startsWith("task ").contains("\"succeeded\"");
 
