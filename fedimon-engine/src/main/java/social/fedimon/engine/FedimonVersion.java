@@ -10,8 +10,19 @@ public final class FedimonVersion {
 
   private FedimonVersion() {}
 
-  /** Returns the project version, e.g. {@code 0.1.0-SNAPSHOT}. */
+  /**
+   * Returns the project version, e.g. {@code 0.1.0-SNAPSHOT}; read once (every console page shows
+   * it, and reading a resource from the nested jar at each was a measurable part of a page).
+   */
   public static String current() {
+    return Read.VERSION;
+  }
+
+  private static final class Read {
+    static final String VERSION = read();
+  }
+
+  private static String read() {
     try (InputStream in = FedimonVersion.class.getResourceAsStream("version.properties")) {
       if (in == null) {
         return "unknown";

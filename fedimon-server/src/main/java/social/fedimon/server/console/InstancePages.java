@@ -93,8 +93,9 @@ class InstancePages {
   String list(@AuthenticationPrincipal CurrentAccount account, Model model) {
     List<Map<String, Object>> rows = new ArrayList<>();
     java.util.Set<UUID> deleted = deletions.deleted(account.id());
+    Map<UUID, Task> migrations = tasks.firstByInstance(account.id(), MigrateIn.NAME);
     for (Instance instance : instances.forAccount(account.id())) {
-      Task migration = migration(instance);
+      Task migration = migrations.get(instance.id());
       rows.add(
           Map.of(
               "instance",

@@ -117,12 +117,14 @@ public class TaskService {
     }
   }
 
-  /** The instance's first task of {@code kind} (its migration, say), if it has one. */
+  /** The instance's newest task of {@code kind} (its migration, say), if it has one. */
   public @Nullable Task first(UUID instanceId, String kind) {
-    return forInstance(instanceId).stream()
-        .filter(task -> kind.equals(task.kind()))
-        .findFirst()
-        .orElse(null);
+    return store.newest(instanceId, kind).orElse(null);
+  }
+
+  /** {@link #first} for each of the account's instances, in one query (the dashboard's). */
+  public java.util.Map<UUID, Task> firstByInstance(UUID accountId, String kind) {
+    return store.newestByInstance(accountId, kind);
   }
 
   public List<Task> forInstance(UUID instanceId) {

@@ -105,6 +105,35 @@ public class TaskStore {
     return counts;
   }
 
+  /** The instance's newest task of {@code kind}. */
+  public Optional<Task> newest(UUID instanceId, String kind) {
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM task WHERE instance_id = :instance AND kind = :kind"
+                + " ORDER BY created_at DESC LIMIT 1")
+        .param("instance", instanceId)
+        .param("kind", kind)
+        .query(this::task)
+        .optional();
+  }
+
+  /** The newest task of {@code kind} of each of the account's instances that has one. */
+  public java.util.Map<UUID, Task> newestByInstance(UUID accountId, String kind) {
+    java.util.Map<UUID, Task> newest = new java.util.HashMap<>();
+    jdbc.sql(
+            "SELECT DISTINCT ON (instance_id) "
+                + COLUMNS
+                + " FROM task WHERE account_id = :account AND kind = :kind"
+                + " AND instance_id IS NOT NULL ORDER BY instance_id, created_at DESC")
+        .param("account", accountId)
+        .param("kind", kind)
+        .query(this::task)
+        .list()
+        .forEach(task -> newest.put(java.util.Objects.requireNonNull(task.instanceId()), task));
+    return newest;
+  }
+
   public List<Task> forInstance(UUID instanceId) {
     return jdbc.sql(
             "SELECT "

@@ -2,9 +2,12 @@ package social.fedimon.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Objects;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import social.fedimon.server.testing.Browser;
 import social.fedimon.server.testing.Platform;
 
@@ -48,5 +51,62 @@ class SessionsAcrossNodesTest {
       browser.open(first.base().resolve("/instances").toString());
       assertThat(browser.path()).as("logged out on both").isEqualTo("/login");
     }
+  }
+
+  /**
+   * A session's last use is written at most once a minute (not at every page: a write and a WAL
+   * flush per view), and the session still ends when it has not been used for its timeout.
+   */
+  @Test
+  void aSessionsLastUseIsWrittenOnceAMinuteAndItsTimeoutStillHolds() {
+    platform.account(first, "kim@example.org");
+    JdbcClient db =
+        JdbcClient.create(Objects.requireNonNull(first.context()).getBean(DataSource.class));
+    try (Browser browser = new Browser(first, "en")) {
+      browser.logIn("kim@example.org");
+      long loggedIn = lastUse(db, "kim@example.org");
+      assertThat(
+              db.sql("SELECT max(max_inactive_interval) FROM spring_session")
+                  .query(Integer.class)
+                  .single())
+          .as("FEDIMON_SESSION_TIMEOUT's default, 2 h")
+          .isEqualTo(7200);
+
+      browser.open("/account");
+      browser.open("/instances");
+      assertThat(browser.path()).isEqualTo("/instances");
+      assertThat(lastUse(db, "kim@example.org"))
+          .as("two pages within the minute")
+          .isEqualTo(loggedIn);
+
+      moveBack(db, "kim@example.org", 90_000);
+      browser.open("/account");
+      assertThat(lastUse(db, "kim@example.org"))
+          .as("a page 90 s after the last written use is written")
+          .isGreaterThanOrEqualTo(loggedIn);
+
+      // unused for longer than the timeout (2 h): the session is over
+      moveBack(db, "kim@example.org", 3 * 3600_000);
+      browser.open("/account");
+      assertThat(browser.path()).isEqualTo("/login");
+    }
+  }
+
+  private static long lastUse(JdbcClient db, String email) {
+    return db.sql(
+            "SELECT s.last_access_time FROM spring_session s JOIN account a"
+                + " ON a.id::text = s.principal_name WHERE a.email = ?")
+        .param(email)
+        .query(Long.class)
+        .single();
+  }
+
+  private static void moveBack(JdbcClient db, String email, long millis) {
+    db.sql(
+            "UPDATE spring_session s SET last_access_time = last_access_time - ?,"
+                + " expiry_time = expiry_time - ? FROM account a"
+                + " WHERE a.id::text = s.principal_name AND a.email = ?")
+        .params(millis, millis, email)
+        .update();
   }
 }
