@@ -61,10 +61,15 @@ class OperatorConsoleTest {
       browser.logIn("erin@example.org");
       browser.open("/operator");
       assertThat(browser.find("h1").getText()).isEqualTo("Not allowed");
+      // the error page's header is still a signed-in admin's, with no operator's link
+      assertThat(navLinks(browser)).containsExactly("Instances", "Account", "Sign out");
 
       browser.driver().manage().deleteAllCookies();
+      browser.open("/");
+      assertThat(navLinks(browser)).containsExactly("Log in", "Create an account");
       browser.logIn(Platform.OPERATOR);
       browser.open("/operator");
+      assertThat(navLinks(browser)).containsExactly("Instances", "Account", "Operator", "Sign out");
       assertThat(browser.find("#queue-title").getText()).isEqualTo("Requests to review (3)");
       assertThat(browser.accessibilityProblems()).as("axe-core").isEmpty();
 
@@ -150,5 +155,12 @@ class OperatorConsoleTest {
         .get(0)
         .get("id")
         .asText();
+  }
+
+  /** The header's links and buttons, not its languages. */
+  private static java.util.List<String> navLinks(Browser browser) {
+    return browser.all(".site-nav > a, .site-nav form button").stream()
+        .map(org.openqa.selenium.WebElement::getText)
+        .toList();
   }
 }
