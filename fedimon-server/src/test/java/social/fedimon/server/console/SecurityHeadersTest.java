@@ -108,6 +108,38 @@ class SecurityHeadersTest {
         .isEqualTo(200);
   }
 
+  /**
+   * Static files may be kept for a year, so a page view is one request, not five: the console's own
+   * are linked with their content's digest (a changed file is a new URL), the WebJars with their
+   * versions. Pages themselves are never stored.
+   */
+  @Test
+  void staticFilesAreVersionedAndKept() throws Exception {
+    HttpResponse<String> login = get("/login", false);
+    assertThat(login.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+    java.util.regex.Matcher css =
+        java.util.regex.Pattern.compile("href=\"(/css/fedimon\\.css\\?v=([0-9a-f]{10}))\"")
+            .matcher(login.body());
+    assertThat(css.find()).as("the stylesheet's link carries a version").isTrue();
+    HttpResponse<byte[]> file =
+        HTTP.send(
+            HttpRequest.newBuilder(node.base().resolve(css.group(1))).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(file.statusCode()).isEqualTo(200);
+    assertThat(file.headers().firstValue("Cache-Control").orElse(""))
+        .contains("max-age=31536000")
+        .doesNotContain("no-store");
+    byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(file.body());
+    assertThat(css.group(2))
+        .as("the version is the served file's digest")
+        .isEqualTo(java.util.HexFormat.of().formatHex(digest, 0, 5));
+    java.util.regex.Matcher webjar =
+        java.util.regex.Pattern.compile("src=\"(/webjars/[^\"]+)\"").matcher(login.body());
+    assertThat(webjar.find()).isTrue();
+    assertThat(get(webjar.group(1), false).headers().firstValue("Cache-Control").orElse(""))
+        .contains("max-age=31536000");
+  }
+
   private static HttpResponse<String> get(String path, boolean https) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(node.base().resolve(path));
     if (https) {
