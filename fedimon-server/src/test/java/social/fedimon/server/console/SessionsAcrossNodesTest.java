@@ -2,6 +2,8 @@ package social.fedimon.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -90,6 +92,34 @@ class SessionsAcrossNodesTest {
       browser.open("/account");
       assertThat(browser.path()).isEqualTo("/login");
     }
+  }
+
+  /**
+   * A page reads its session from the database once: Spring Session's filter read it a second time
+   * when it committed (spring-session#1731), a query per page for nothing. A log-out still ends the
+   * session within the request that asked for it.
+   */
+  @Test
+  void aPageReadsItsSessionOnce() {
+    platform.account(first, "lu@example.org");
+    MeterRegistry registry = Objects.requireNonNull(first.context()).getBean(MeterRegistry.class);
+    try (Browser browser = new Browser(first, "en")) {
+      browser.logIn("lu@example.org");
+      for (String page : List.of("/instances", "/account", "/instances/new")) {
+        double before = sessionReads(registry);
+        browser.open(page);
+        assertThat(browser.path()).isEqualTo(page);
+        assertThat(sessionReads(registry) - before).as("session reads for %s", page).isEqualTo(1);
+      }
+      browser.clickAndWait("header form.inline button");
+      assertThat(browser.path()).isEqualTo("/login");
+      browser.open("/account");
+      assertThat(browser.path()).as("logged out").isEqualTo("/login");
+    }
+  }
+
+  private static double sessionReads(MeterRegistry registry) {
+    return registry.get("fedimon.sessions.reads").counter().count();
   }
 
   private static long lastUse(JdbcClient db, String email) {
