@@ -25,6 +25,7 @@ import social.fedimon.server.export.ExportOut;
 import social.fedimon.server.instance.Instance;
 import social.fedimon.server.instance.InstanceRequests;
 import social.fedimon.server.instance.InstanceStore;
+import social.fedimon.server.migration.Deletions;
 import social.fedimon.server.migration.MigrateIn;
 import social.fedimon.server.migration.PlatformKeys;
 import social.fedimon.server.task.Task;
@@ -53,7 +54,7 @@ class InstancePages {
   private final social.fedimon.server.migration.ChunkedUploads chunkedUploads;
   private final PlatformKeys platformKeys;
   private final social.fedimon.server.hosting.Hosting hosting;
-  private final social.fedimon.server.migration.Deletions deletions;
+  private final Deletions deletions;
   private final social.fedimon.server.migration.Deploys deploys;
   private final social.fedimon.server.migration.Upgrades upgrades;
   private final social.fedimon.server.migration.CachedMedia cachedMedia;
@@ -69,7 +70,7 @@ class InstancePages {
       social.fedimon.server.migration.ChunkedUploads chunkedUploads,
       PlatformKeys platformKeys,
       social.fedimon.server.hosting.Hosting hosting,
-      social.fedimon.server.migration.Deletions deletions,
+      Deletions deletions,
       social.fedimon.server.migration.Deploys deploys,
       social.fedimon.server.migration.Upgrades upgrades,
       social.fedimon.server.migration.CachedMedia cachedMedia) {
@@ -146,10 +147,14 @@ class InstancePages {
   String instance(
       @PathVariable UUID id, @AuthenticationPrincipal CurrentAccount account, Model model) {
     Instance instance = owned(id, account);
+    // newest first: the instance's migration is the first migrate-in (a page of a dozen queries
+    // was half of them repeated)
     List<Task> all = tasks.forInstance(id);
-    Task migration = live(instance, model);
-    String web = requests.webDomain(id).orElse(null);
-    model.addAttribute("webDomain", web);
+    Task migration =
+        all.stream().filter(t -> MigrateIn.NAME.equals(t.kind())).findFirst().orElse(null);
+    Deletions.Deletion deletion = deletions.of(id).orElse(null);
+    live(instance, migration, deletion, model);
+    model.addAttribute("webDomain", instance.webDomain());
     model.addAttribute("request", requests.request(id));
     model.addAttribute(
         "replaceable",
@@ -170,7 +175,7 @@ class InstancePages {
         model.addAttribute("clusterUnreachable", true);
       }
     }
-    model.addAttribute("deletion", deletions.of(id).orElse(null));
+    model.addAttribute("deletion", deletion);
     model.addAttribute("graceDays", Math.max(1, hosting.properties().deleteGrace().toDays()));
     model.addAttribute(
         "plan",
@@ -225,7 +230,8 @@ class InstancePages {
       jakarta.servlet.http.HttpServletResponse response,
       Model model) {
     Instance instance = owned(id, account);
-    Task migration = live(instance, model);
+    Task migration = migration(instance);
+    live(instance, migration, deletions.of(id).orElse(null), model);
     if (migration == null || migration.state().ended()) {
       response.setHeader("HX-Refresh", "true");
     } else if (model.getAttribute("liveVersion").equals(seen)) {
@@ -236,14 +242,17 @@ class InstancePages {
     return "instance :: live";
   }
 
-  /** What the live part of the instance page shows; the migration, if any. */
-  private @Nullable Task live(Instance instance, Model model) {
-    Task migration = migration(instance);
+  /** What the live part of the instance page shows. */
+  private void live(
+      Instance instance,
+      @Nullable Task migration,
+      Deletions.@Nullable Deletion deletion,
+      Model model) {
     model.addAttribute("instance", instance);
     model.addAttribute("domain", IDN.toUnicode(instance.localDomain()));
     model.addAttribute(
         "punycode", !IDN.toUnicode(instance.localDomain()).equals(instance.localDomain()));
-    boolean deleted = deletions.of(instance.id()).map(d -> d.deletedAt() != null).orElse(false);
+    boolean deleted = deletion != null && deletion.deletedAt() != null;
     model.addAttribute("status", deleted ? DELETED : status(instance, migration));
     model.addAttribute("timeline", timeline(instance, migration));
     model.addAttribute("migration", migration);
@@ -257,7 +266,6 @@ class InstancePages {
                 instance.hasReport(),
                 // not the task's state itself: waiting and running flip as it checks its wait
                 migration == null ? null : migration.problemMessage())));
-    return migration;
   }
 
   /** The pre-flight report of the backup received, for a person: verdict, findings, advice. */

@@ -20,7 +20,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import social.fedimon.server.instance.Instance;
-import social.fedimon.server.instance.InstanceRequests;
 import social.fedimon.server.instance.InstanceStore;
 import social.fedimon.server.instance.Milestones;
 
@@ -44,7 +43,6 @@ public class DnsVerification {
   private final DnsRecords records;
   private final DnsCheck check;
   private final InstanceStore instances;
-  private final InstanceRequests requests;
   private final Milestones milestones;
   private final JdbcClient jdbc;
   private final ObjectMapper json;
@@ -54,7 +52,6 @@ public class DnsVerification {
       DnsRecords records,
       DnsCheck check,
       InstanceStore instances,
-      InstanceRequests requests,
       Milestones milestones,
       JdbcClient jdbc,
       ObjectMapper json,
@@ -62,7 +59,6 @@ public class DnsVerification {
     this.records = records;
     this.check = check;
     this.instances = instances;
-    this.requests = requests;
     this.milestones = milestones;
     this.jdbc = jdbc;
     this.json = json;
@@ -71,10 +67,7 @@ public class DnsVerification {
 
   /** The records the instance needs. */
   public List<DnsRecords.Expected> expected(Instance instance) {
-    return records.expected(
-        instance.localDomain(),
-        requests.webDomain(instance.id()).orElse(null),
-        requests.dnsToken(instance.id()));
+    return records.expected(instance.localDomain(), instance.webDomain(), instance.dnsToken());
   }
 
   /** Checks now; true if every record is correct (the DNS is then marked verified). */

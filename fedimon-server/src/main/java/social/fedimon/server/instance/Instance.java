@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param localDomain punycode, lower case
  * @param backupKey the archive received, in the platform's object store
  * @param tenantDatabase the tenant role and database, once made
+ * @param webDomain the web domain when it differs from the local domain, punycode
+ * @param dnsToken the value of the proof-of-control TXT record
  */
 public record Instance(
     UUID id,
@@ -28,4 +30,6 @@ public record Instance(
     boolean hasEnv,
     Instant createdAt,
     @Nullable Instant scheduledAt,
-    boolean hasMediaSource) {}
+    boolean hasMediaSource,
+    @Nullable String webDomain,
+    String dnsToken) {}

@@ -184,22 +184,6 @@ public class InstanceRequests {
     }
   }
 
-  /** The value of the instance's proof-of-control TXT record. */
-  public String dnsToken(UUID id) {
-    return jdbc.sql("SELECT dns_token FROM instance WHERE id = :id")
-        .param("id", id)
-        .query(String.class)
-        .single();
-  }
-
-  /** The web domain when it differs from the local domain. */
-  public Optional<String> webDomain(UUID id) {
-    return jdbc.sql("SELECT web_domain FROM instance WHERE id = :id")
-        .param("id", id)
-        .query(String.class)
-        .optional();
-  }
-
   /** A domain name as typed (Unicode or not) in punycode, lower case; empty if it is not one. */
   public static Optional<String> domain(@Nullable String given) {
     if (given == null || given.isBlank()) {

@@ -21,7 +21,7 @@ public class InstanceStore {
       "id, account_id, local_domain, approved_at, declined_at, dns_verified_at, confirmed_at,"
           + " backup_key, backup_bytes, backup_sha256, backup_at, report IS NOT NULL AS has_report,"
           + " tenant_database, env_sealed IS NOT NULL AS has_env, created_at, scheduled_at,"
-          + " media_source IS NOT NULL AS has_media_source";
+          + " media_source IS NOT NULL AS has_media_source, web_domain, dns_token";
 
   private final JdbcClient jdbc;
   private final Clock clock;
@@ -272,7 +272,9 @@ public class InstanceStore {
         rs.getBoolean("has_env"),
         java.util.Objects.requireNonNull(instant(rs, "created_at")),
         instant(rs, "scheduled_at"),
-        rs.getBoolean("has_media_source"));
+        rs.getBoolean("has_media_source"),
+        rs.getString("web_domain"),
+        rs.getString("dns_token"));
   }
 
   private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
