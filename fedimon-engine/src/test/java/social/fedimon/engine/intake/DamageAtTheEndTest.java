@@ -12,6 +12,8 @@ import java.sql.DriverManager;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,7 +108,7 @@ class DamageAtTheEndTest {
         new RestoreFlow(ArchiveLimits.DEFAULTS, DumpPolicy.DEFAULTS)
             .restore(
                 new ChangingSource(
-                    archive.getFileName().toString(), good, damaged, store.stored, heldBack),
+                    archive.getFileName().toString(), good, damaged, store.first, heldBack),
                 secrets,
                 RestoreTarget.parse(MastodonDatabase.url(tenant[0], tenant[1])),
                 new RestoreFlow.Options(2, false, store),
@@ -153,15 +155,16 @@ class DamageAtTheEndTest {
     private final String name;
     private final byte[] good;
     private final byte[] damaged;
-    private final AtomicInteger stored;
+    private final CountDownLatch firstStored;
     private final int heldBack;
     private final AtomicInteger opens = new AtomicInteger();
 
-    ChangingSource(String name, byte[] good, byte[] damaged, AtomicInteger stored, int heldBack) {
+    ChangingSource(
+        String name, byte[] good, byte[] damaged, CountDownLatch firstStored, int heldBack) {
       this.name = name;
       this.good = good;
       this.damaged = damaged;
-      this.stored = stored;
+      this.firstStored = firstStored;
       this.heldBack = heldBack;
     }
 
@@ -195,14 +198,11 @@ class DamageAtTheEndTest {
 
             private InputStream end() throws IOException {
               if (end == null) {
-                long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-                while (stored.get() == 0 && System.nanoTime() < deadline) {
-                  try {
-                    Thread.sleep(5);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("held back");
-                  }
+                try {
+                  firstStored.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new java.io.InterruptedIOException("held back");
                 }
                 end = new ByteArrayInputStream(damaged, damaged.length - heldBack, heldBack);
               }
@@ -225,6 +225,7 @@ class DamageAtTheEndTest {
   /** A store that counts what was stored in it. */
   private static final class CountingStore extends ForwardingStore {
     final AtomicInteger stored = new AtomicInteger();
+    final CountDownLatch first = new CountDownLatch(1);
 
     CountingStore(ObjectStore store) {
       super(store);
@@ -233,6 +234,7 @@ class DamageAtTheEndTest {
     @Override
     protected void beforeWrite() {
       stored.incrementAndGet();
+      first.countDown();
     }
   }
 }
