@@ -1,7 +1,6 @@
 package social.fedimon.server.console;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,14 +29,10 @@ public class Assets {
   }
 
   private static String versioned(String path) {
-    ClassPathResource file = new ClassPathResource("static" + path);
-    try (InputStream in = file.getInputStream()) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[8192];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-      return path + "?v=" + HexFormat.of().formatHex(digest.digest(), 0, 5);
+    try {
+      byte[] content = new ClassPathResource("static" + path).getContentAsByteArray();
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(content);
+      return path + "?v=" + HexFormat.of().formatHex(digest, 0, 5);
     } catch (IOException e) {
       throw new UncheckedIOException("no static file " + path, e);
     } catch (NoSuchAlgorithmException e) {

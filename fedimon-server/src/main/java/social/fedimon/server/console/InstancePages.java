@@ -100,11 +100,7 @@ class InstancePages {
       String status = deleted.contains(instance.id()) ? DELETED : status(instance, migration);
       rows.add(
           new Row(
-              instance.id(),
-              IDN.toUnicode(instance.localDomain()),
-              status,
-              status.replace('.', '-'),
-              instance.createdAt()));
+              instance.id(), IDN.toUnicode(instance.localDomain()), status, instance.createdAt()));
     }
     model.addAttribute("rows", rows);
     return "instances";
@@ -114,9 +110,14 @@ class InstancePages {
    * A line of the dashboard: a record, so the page's expressions compile to bytecode (a map's
    * entries are looked up by reflection at each page).
    *
-   * @param status the message key of where it stands; {@code badge} the same as a CSS class
+   * @param status the message key of where it stands
    */
-  public record Row(UUID id, String domain, String status, String badge, Instant filed) {}
+  public record Row(UUID id, String domain, String status, Instant filed) {
+    /** The status as a CSS class. */
+    public String badge() {
+      return status.replace('.', '-');
+    }
+  }
 
   @GetMapping("/instances/new")
   String newRequest(@AuthenticationPrincipal CurrentAccount account, Model model) {
